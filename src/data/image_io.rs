@@ -1,0 +1,29 @@
+//! Reading and writing image files with errors that name the file.
+
+use std::path::Path;
+
+use image::RgbImage;
+
+use crate::error::{Result, UfdnError};
+
+/// Decodes an image file (PNG or JPEG) into 8-bit RGB.
+pub fn load_rgb(path: &Path) -> Result<RgbImage> {
+    let bytes = std::fs::read(path).map_err(|e| UfdnError::io(path, e))?;
+    let image = image::load_from_memory(&bytes).map_err(|e| {
+        UfdnError::Input(format!("{}: not a readable PNG or JPEG image ({e})", path.display()))
+    })?;
+    if image.width() == 0 || image.height() == 0 {
+        return Err(UfdnError::Input(format!("{}: image is empty", path.display())));
+    }
+    Ok(image.to_rgb8())
+}
+
+/// Writes an RGB image as PNG, creating parent folders.
+pub fn save_png(image: &RgbImage, path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| UfdnError::io(parent, e))?;
+    }
+    image
+        .save_with_format(path, image::ImageFormat::Png)
+        .map_err(|e| UfdnError::Input(format!("{}: could not write PNG ({e})", path.display())))
+}

@@ -1,0 +1,75 @@
+//! Frames of any size in and out of a model: padding or resizing to what the network
+//! accepts, and undoing it afterwards.
+
+use burn::tensor::{Device, Tensor, TensorData};
+use image::RgbImage;
+use image::imageops::FilterType;
+
+use crate::error::{Result, UfdnError};
+use crate::model::config::ModelConfig;
+use crate::pixels::{chw_to_rgb, rgb_to_chw};
+
+/// Largest frame side accepted (keeps memory bounded on bad input).
+pub const MAX_SIDE: u32 = 4096;
+
+/// How a frame was fitted to the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fit {
+    /// Original width.
+    pub width: u32,
+    /// Original height.
+    pub height: u32,
+    /// Whether the frame was resized (fixed-size models) rather than padded.
+    pub resized: bool,
+}
+
+/// Fits `frame` to the model: fixed-size models resize to their image size; fully
+/// convolutional ones pad right and bottom (edge pixels repeated) to a multiple of the stride.
+pub fn fit_frame(frame: &RgbImage, config: &ModelConfig) -> Result<(RgbImage, Fit)> {
+    let (width, height) = frame.dimensions();
+    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
+        return Err(UfdnError::Input(format!(
+            "image is {width}x{height}: sides must be between 1 and {MAX_SIDE} pixels"
+        )));
+    }
+    if config.fixed_size() {
+        let side = config.image_size as u32;
+        let resized = image::imageops::resize(frame, side, side, FilterType::Triangle);
+        return Ok((resized, Fit { width, height, resized: true }));
+    }
+    let stride = config.stride() as u32;
+    let (pw, ph) = (width.div_ceil(stride) * stride, height.div_ceil(stride) * stride);
+    let padded = RgbImage::from_fn(pw, ph, |x, y| *frame.get_pixel(x.min(width - 1), y.min(height - 1)));
+    Ok((padded, Fit { width, height, resized: false }))
+}
+
+/// Undoes [`fit_frame`] on the network's output.
+pub fn unfit_frame(output: &RgbImage, fit: &Fit) -> RgbImage {
+    if fit.resized {
+        image::imageops::resize(output, fit.width, fit.height, FilterType::Triangle)
+    } else {
+        image::imageops::crop_imm(output, 0, 0, fit.width, fit.height).to_image()
+    }
+}
+
+/// An RGB image as a `[1, 3, height, width]` tensor in [-1, 1].
+pub fn image_tensor(frame: &RgbImage, device: &Device) -> Tensor<4> {
+    let (w, h) = (frame.width() as usize, frame.height() as usize);
+    Tensor::from_data(TensorData::new(rgb_to_chw(frame), [1, 3, h, w]), device)
+}
+
+/// Values of a readback as f32.
+pub fn data_values(data: TensorData) -> Result<Vec<f32>> {
+    data.convert::<f32>().try_to_vec().map_err(|e| UfdnError::Input(format!("readback failed: {e:?}")))
+}
+
+/// Reads a tensor back to the host synchronously (native only; browsers read back asynchronously).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn readback<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>> {
+    data_values(tensor.into_data())
+}
+
+/// The first image of a `[batch, 3, height, width]` tensor's values as RGB.
+pub fn values_to_image(values: &[f32], height: usize, width: usize) -> RgbImage {
+    chw_to_rgb(&values[..3 * height * width], width, height)
+}

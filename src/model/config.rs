@@ -1,0 +1,224 @@
+//! Configuration of the four networks and the two presets built from them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, UfdnError};
+
+/// One (transposed) convolution: output channels, square kernel, stride, padding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConvSpec {
+    /// Output channels.
+    pub channels: usize,
+    /// Kernel side.
+    pub kernel: usize,
+    /// Stride.
+    pub stride: usize,
+    /// Zero padding on each side.
+    pub padding: usize,
+}
+
+impl ConvSpec {
+    /// Shorthand constructor.
+    pub const fn new(channels: usize, kernel: usize, stride: usize, padding: usize) -> Self {
+        Self { channels, kernel, stride, padding }
+    }
+
+    /// Output side of this convolution on an input of side `n` (None if it does not fit).
+    pub fn conv_out(&self, n: usize) -> Option<usize> {
+        (n + 2 * self.padding).checked_sub(self.kernel).map(|v| v / self.stride + 1)
+    }
+
+    /// Output side of the transposed convolution on an input of side `n`.
+    pub fn transposed_out(&self, n: usize) -> Option<usize> {
+        ((n - 1) * self.stride + self.kernel).checked_sub(2 * self.padding)
+    }
+}
+
+/// Encoder E: convolutions (norm + LeakyReLU), then parallel mu and logvar convolutions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EncoderConfig {
+    /// Downsampling trunk.
+    pub layers: Vec<ConvSpec>,
+    /// The mu / logvar heads (no norm, no activation); `channels` is the latent depth.
+    pub latent: ConvSpec,
+    /// BatchNorm after every trunk convolution.
+    pub batch_norm: bool,
+}
+
+/// Generator G: transposed convolutions from the latent (plus tiled domain code) to RGB.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GeneratorConfig {
+    /// Transposed convolutions; every one but the last has norm + LeakyReLU, the last
+    /// must output 3 channels and ends in Tanh.
+    pub layers: Vec<ConvSpec>,
+    /// BatchNorm after every hidden layer.
+    pub batch_norm: bool,
+    /// Concatenate the domain code before every layer (true) or the first only (official).
+    pub code_every_layer: bool,
+}
+
+/// Latent domain discriminator D_v: convolutions on z, global average pool, then an MLP.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LatentDiscConfig {
+    /// Convolutions over the spatial latent (empty for a vector latent).
+    pub convs: Vec<ConvSpec>,
+    /// Hidden fully connected widths, before the N-way output.
+    pub hidden: Vec<usize>,
+}
+
+/// Image discriminator D_x: convolutions, flatten, one hidden layer, then a critic score and
+/// N domain logits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageDiscConfig {
+    /// Convolutions (LeakyReLU, no norm).
+    pub layers: Vec<ConvSpec>,
+    /// Width of the hidden fully connected layer.
+    pub hidden: usize,
+}
+
+/// A complete UFDN: preset name, domains, training image size and the four networks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelConfig {
+    /// Preset the configuration came from (`paper`, `web`, or a user name).
+    pub preset: String,
+    /// Domain names; their order defines the domain code.
+    pub domains: Vec<String>,
+    /// Side of the square training images.
+    pub image_size: usize,
+    /// Encoder.
+    pub encoder: EncoderConfig,
+    /// Generator.
+    pub generator: GeneratorConfig,
+    /// Latent discriminator.
+    pub latent_disc: LatentDiscConfig,
+    /// Image discriminator.
+    pub image_disc: ImageDiscConfig,
+}
+
+/// Names of the built-in presets.
+pub const PRESETS: [&str; 2] = ["paper", "web"];
+
+impl ModelConfig {
+    /// The official face network of REFERENCE.md section 1 (64×64, 1024-d z).
+    pub fn paper(domains: Vec<String>) -> Self {
+        let down = |c| ConvSpec::new(c, 4, 2, 1);
+        Self {
+            preset: "paper".into(),
+            domains,
+            image_size: 64,
+            encoder: EncoderConfig {
+                layers: [64, 128, 256, 512, 1024].map(down).to_vec(),
+                latent: down(1024),
+                batch_norm: true,
+            },
+            generator: GeneratorConfig {
+                layers: [1024, 512, 256, 128, 64, 3].map(down).to_vec(),
+                batch_norm: true,
+                code_every_layer: false,
+            },
+            latent_disc: LatentDiscConfig { convs: vec![], hidden: vec![512, 256, 128, 64] },
+            image_disc: ImageDiscConfig { layers: [16, 32, 64, 128, 256].map(down).to_vec(), hidden: 512 },
+        }
+    }
+
+    /// The browser network: fully convolutional, spatial latent at 1/8 of the frame,
+    /// the domain code at every generator layer.
+    pub fn web(domains: Vec<String>) -> Self {
+        let down = |c| ConvSpec::new(c, 4, 2, 1);
+        let same = |c| ConvSpec::new(c, 3, 1, 1);
+        Self {
+            preset: "web".into(),
+            domains,
+            image_size: 64,
+            encoder: EncoderConfig {
+                layers: vec![down(48), down(96), down(192), same(192)],
+                latent: same(32),
+                batch_norm: true,
+            },
+            generator: GeneratorConfig {
+                layers: vec![same(192), same(192), down(96), down(48), down(3)],
+                batch_norm: true,
+                code_every_layer: true,
+            },
+            latent_disc: LatentDiscConfig { convs: vec![same(64), down(64)], hidden: vec![64] },
+            image_disc: ImageDiscConfig { layers: [32, 64, 128, 128].map(down).to_vec(), hidden: 256 },
+        }
+    }
+
+    /// A built-in preset by name.
+    pub fn preset(name: &str, domains: Vec<String>) -> Result<Self> {
+        match name {
+            "paper" => Ok(Self::paper(domains)),
+            "web" => Ok(Self::web(domains)),
+            other => Err(UfdnError::Input(format!(
+                "unknown preset '{other}': choose {}",
+                PRESETS.join(" or ")
+            ))),
+        }
+    }
+
+    /// Number of domains N.
+    pub fn num_domains(&self) -> usize {
+        self.domains.len()
+    }
+
+    /// Total downsampling factor of the encoder: frame sides must be multiples of it.
+    pub fn stride(&self) -> usize {
+        self.encoder.layers.iter().chain([&self.encoder.latent]).map(|l| l.stride).product()
+    }
+
+    /// Whether the latent is a single position (a vector), so frames must be exactly
+    /// `image_size` (the paper preset) rather than any multiple of the stride.
+    pub fn fixed_size(&self) -> bool {
+        self.latent_side(self.image_size) == Some(1)
+    }
+
+    /// Side of the latent map for a square input of side `n`.
+    pub fn latent_side(&self, n: usize) -> Option<usize> {
+        self.encoder.layers.iter().chain([&self.encoder.latent]).try_fold(n, |s, l| l.conv_out(s))
+    }
+
+    /// Side of the image discriminator's last feature map at the training size.
+    pub fn critic_side(&self) -> Option<usize> {
+        self.image_disc.layers.iter().try_fold(self.image_size, |s, l| l.conv_out(s))
+    }
+
+    /// Checks that the networks fit together; errors say what is wrong.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(UfdnError::Input(format!("model config: {m}")));
+        if self.domains.len() < 2 {
+            return bad(format!("need at least 2 domains, got {}", self.domains.len()));
+        }
+        let mut names = self.domains.clone();
+        names.sort();
+        names.dedup();
+        if names.len() != self.domains.len() || self.domains.iter().any(|d| d.is_empty()) {
+            return bad("domain names must be distinct and non-empty".into());
+        }
+        let all = self.encoder.layers.iter().chain([&self.encoder.latent]).chain(&self.generator.layers)
+            .chain(&self.latent_disc.convs).chain(&self.image_disc.layers);
+        if all.clone().any(|l| l.channels == 0 || l.kernel == 0 || l.stride == 0) {
+            return bad("every layer needs channels, kernel and stride >= 1".into());
+        }
+        if self.encoder.layers.is_empty() || self.image_disc.layers.is_empty() {
+            return bad("encoder and image discriminator need at least one layer".into());
+        }
+        if self.generator.layers.last().map(|l| l.channels) != Some(3) {
+            return bad("the generator's last layer must output 3 channels".into());
+        }
+        let Some(latent) = self.latent_side(self.image_size) else {
+            return bad(format!("image_size {} is too small for the encoder", self.image_size));
+        };
+        let out = self.generator.layers.iter().try_fold(latent, |s, l| l.transposed_out(s));
+        if out != Some(self.image_size) {
+            return bad(format!(
+                "generator maps a {latent}px latent to {out:?}px, not the {}px input",
+                self.image_size
+            ));
+        }
+        if self.critic_side().is_none_or(|s| s == 0) {
+            return bad("image_size is too small for the image discriminator".into());
+        }
+        Ok(())
+    }
+}

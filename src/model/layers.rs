@@ -1,0 +1,122 @@
+//! Building blocks shared by the four networks: (transposed) convolution with optional
+//! BatchNorm and LeakyReLU, and the code-tiling used by the generator.
+
+use burn::module::Module;
+use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Initializer, Linear, LinearConfig, PaddingConfig2d};
+use burn::tensor::activation::leaky_relu;
+use burn::tensor::{Device, Tensor};
+
+use super::config::ConvSpec;
+
+/// LeakyReLU slope used everywhere (REFERENCE.md section 1).
+pub const LEAKY_SLOPE: f64 = 0.2;
+
+/// Weight initialisation of every convolution and linear layer: N(0, 0.02).
+pub fn init_normal() -> Initializer {
+    Initializer::Normal { mean: 0.0, std: 0.02 }
+}
+
+/// A plain convolution from `input` channels as `spec` says.
+pub fn conv(input: usize, spec: &ConvSpec, device: &Device) -> Conv2d {
+    let p = spec.padding;
+    Conv2dConfig::new([input, spec.channels], [spec.kernel, spec.kernel])
+        .with_stride([spec.stride, spec.stride])
+        .with_padding(PaddingConfig2d::Explicit(p, p, p, p))
+        .with_initializer(init_normal())
+        .init(device)
+}
+
+/// A fully connected layer.
+pub fn linear(input: usize, output: usize, device: &Device) -> Linear {
+    LinearConfig::new(input, output).with_initializer(init_normal()).init(device)
+}
+
+/// Convolution, optional BatchNorm, LeakyReLU.
+#[derive(Module, Debug)]
+pub struct DownBlock {
+    conv: Conv2d,
+    norm: Option<BatchNorm>,
+}
+
+impl DownBlock {
+    /// A block from `input` channels; `batch_norm` adds a BatchNorm before the activation.
+    pub fn new(input: usize, spec: &ConvSpec, batch_norm: bool, device: &Device) -> Self {
+        Self {
+            conv: conv(input, spec, device),
+            norm: batch_norm.then(|| BatchNormConfig::new(spec.channels).init(device)),
+        }
+    }
+
+    /// `[batch, in, height, width]` → `[batch, out, height / stride, width / stride]`.
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        let x = self.conv.forward(x);
+        let x = match &self.norm {
+            Some(norm) => norm.forward(x),
+            None => x,
+        };
+        leaky_relu(x, LEAKY_SLOPE)
+    }
+}
+
+/// Transposed convolution, optional BatchNorm, optional LeakyReLU (off for the output layer).
+#[derive(Module, Debug)]
+pub struct UpBlock {
+    conv: ConvTranspose2d,
+    norm: Option<BatchNorm>,
+    #[module(skip)]
+    activate: bool,
+}
+
+impl UpBlock {
+    /// A block from `input` channels; the output layer has neither norm nor activation.
+    pub fn new(input: usize, spec: &ConvSpec, hidden: bool, batch_norm: bool, device: &Device) -> Self {
+        let p = spec.padding;
+        let conv = ConvTranspose2dConfig::new([input, spec.channels], [spec.kernel, spec.kernel])
+            .with_stride([spec.stride, spec.stride])
+            .with_padding([p, p])
+            .with_initializer(init_normal())
+            .init(device);
+        Self {
+            conv,
+            norm: (hidden && batch_norm).then(|| BatchNormConfig::new(spec.channels).init(device)),
+            activate: hidden,
+        }
+    }
+
+    /// `[batch, in, height, width]` → `[batch, out, height · stride, width · stride]`.
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        let x = self.conv.forward(x);
+        let x = match &self.norm {
+            Some(norm) => norm.forward(x),
+            None => x,
+        };
+        if self.activate { leaky_relu(x, LEAKY_SLOPE) } else { x }
+    }
+}
+
+/// Tiles a domain code over a feature map and concatenates it as extra channels.
+///
+/// `features`: `[batch, channels, height, width]`, `code`: `[batch, domains]`
+/// → `[batch, channels + domains, height, width]`.
+pub fn concat_code(features: Tensor<4>, code: &Tensor<2>) -> Tensor<4> {
+    let [batch, _, height, width] = features.dims();
+    let [_, domains] = code.dims();
+    // [batch, domains, 1, 1] → [batch, domains, height, width]
+    let tiled = code.clone().reshape([batch, domains, 1, 1]).expand([batch, domains, height, width]);
+    Tensor::cat(vec![features, tiled], 1)
+}
+
+/// A stack of [`DownBlock`]s from `input` channels; returns the blocks and their output channels.
+pub fn down_stack(input: usize, specs: &[ConvSpec], batch_norm: bool, device: &Device) -> (Vec<DownBlock>, usize) {
+    let mut channels = input;
+    let blocks = specs
+        .iter()
+        .map(|spec| {
+            let block = DownBlock::new(channels, spec, batch_norm, device);
+            channels = spec.channels;
+            block
+        })
+        .collect();
+    (blocks, channels)
+}

@@ -1,0 +1,16 @@
+//! The UFDN networks (E, G, D_v, D_x), their configuration and presets, and the
+//! self-describing weights format.
+
+pub mod config;
+pub mod container;
+pub mod encoder;
+pub mod generator;
+pub mod image_disc;
+pub mod latent_disc;
+pub mod layers;
+pub mod record;
+pub mod translator;
+pub mod weights;
+
+pub use config::ModelConfig;
+pub use weights::Model;

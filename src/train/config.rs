@@ -1,0 +1,146 @@
+//! Training configuration: a TOML or JSON file, then command-line overrides.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::schedule::LossWeights;
+use crate::error::{Result, UfdnError};
+use crate::model::ModelConfig;
+
+/// Adam learning rates, one per parameter group (E+G share one optimizer, as officially).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GroupRates {
+    /// Encoder and generator.
+    pub translator: f64,
+    /// Latent discriminator D_v.
+    pub latent_disc: f64,
+    /// Image discriminator D_x.
+    pub image_disc: f64,
+}
+
+/// Everything `ufdn train` needs besides the data itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainConfig {
+    /// Built-in preset (`web` or `paper`), used when `model` is not given.
+    pub preset: String,
+    /// Training image side; overrides the preset's.
+    pub image_size: Option<usize>,
+    /// A complete architecture instead of a preset (domains are taken from the data).
+    pub model: Option<ModelConfig>,
+    /// Domain folders to train on, in code order; empty means every sub-folder of the data.
+    pub domains: Vec<String>,
+    /// Total optimisation steps.
+    pub steps: u64,
+    /// Images per domain in each batch.
+    pub batch_per_domain: usize,
+    /// Adam learning rates.
+    pub lr: GroupRates,
+    /// Adam β1.
+    pub beta1: f32,
+    /// Adam β2.
+    pub beta2: f32,
+    /// Weight λ of the critic's Lipschitz penalty.
+    pub penalty_weight: f64,
+    /// Finite-difference step of the penalty (in [-1, 1] pixel units).
+    pub penalty_step: f64,
+    /// Loss-weight ramps.
+    pub weights: LossWeights,
+    /// Steps between sample grids.
+    pub sample_every: u64,
+    /// Steps between checkpoints.
+    pub checkpoint_every: u64,
+    /// Seed of batch sampling and target choice.
+    pub seed: u64,
+    /// `flex` (CPU) or `wgpu`.
+    pub device: String,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            preset: "web".into(),
+            image_size: None,
+            model: None,
+            domains: vec![],
+            steps: 250_000,
+            batch_per_domain: 32,
+            lr: GroupRates { translator: 1e-4, latent_disc: 1e-4, image_disc: 1e-4 },
+            beta1: 0.5,
+            beta2: 0.999,
+            penalty_weight: 100.0,
+            penalty_step: 1e-2,
+            weights: LossWeights::OFFICIAL,
+            sample_every: 500,
+            checkpoint_every: 500,
+            seed: 0,
+            device: "flex".into(),
+        }
+    }
+}
+
+impl TrainConfig {
+    /// Reads a `.toml` or `.json` file; missing fields keep their defaults.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| UfdnError::io(path, e))?;
+        let parsed = if path.extension().is_some_and(|e| e == "json") {
+            serde_json::from_str(&text).map_err(|e| e.to_string())
+        } else {
+            toml::from_str(&text).map_err(|e| e.to_string())
+        };
+        parsed.map_err(|e| UfdnError::Input(format!("{}: {e}", path.display())))
+    }
+
+    /// The architecture for the given domain names.
+    pub fn model_config(&self, domains: Vec<String>) -> Result<ModelConfig> {
+        let mut config = match &self.model {
+            Some(model) => ModelConfig { domains, ..model.clone() },
+            None => ModelConfig::preset(&self.preset, domains)?,
+        };
+        if let Some(size) = self.image_size {
+            config.image_size = size;
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks value ranges.
+    pub fn validate(&self) -> Result<()> {
+        let rates = [self.lr.translator, self.lr.latent_disc, self.lr.image_disc];
+        if self.batch_per_domain == 0 || self.sample_every == 0 || self.checkpoint_every == 0 {
+            return Err(UfdnError::Input("batch_per_domain, sample_every and checkpoint_every must be >= 1".into()));
+        }
+        if rates.iter().any(|r| !r.is_finite() || *r < 0.0) || !(self.penalty_step > 0.0) {
+            return Err(UfdnError::Input("learning rates must be >= 0 and penalty_step > 0".into()));
+        }
+        Ok(())
+    }
+}
+
+/// Where a training run writes: `out/checkpoint.ufdn`, `out/weights.ufdn`,
+/// `out/losses.csv`, `out/samples/step_NNNNNNN.png`.
+#[derive(Debug, Clone)]
+pub struct RunPaths {
+    /// Output folder.
+    pub out: PathBuf,
+}
+
+impl RunPaths {
+    /// Checkpoint to resume from.
+    pub fn checkpoint(&self) -> PathBuf {
+        self.out.join("checkpoint.ufdn")
+    }
+    /// Inference weights (E+G).
+    pub fn weights(&self) -> PathBuf {
+        self.out.join("weights.ufdn")
+    }
+    /// Loss log.
+    pub fn losses(&self) -> PathBuf {
+        self.out.join("losses.csv")
+    }
+    /// Sample grid of `step`.
+    pub fn sample(&self, step: u64) -> PathBuf {
+        self.out.join("samples").join(format!("step_{step:07}.png"))
+    }
+}

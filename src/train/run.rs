@@ -1,0 +1,136 @@
+//! The training loop: batches, progress bar, loss CSV, sample grids and checkpoints.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::checkpoint::write_atomic;
+use super::config::{RunPaths, TrainConfig};
+use super::samples::{sample_grid, sample_inputs};
+use super::trainer::{StepLosses, Trainer};
+use crate::data::dataset::{DomainDataset, discover_domains};
+use crate::data::image_io::save_png;
+use crate::device::open_device;
+use crate::error::{Result, UfdnError};
+use crate::model::Model;
+
+/// Where to read data and write results.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Training data, `ROOT/<domain>/*.{png,jpg}`.
+    pub data: PathBuf,
+    /// Images shown in sample grids; defaults to the sibling `test/` split when it exists.
+    pub samples: Option<PathBuf>,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Continue from `out/checkpoint.ufdn`.
+    pub resume: bool,
+    /// Draw a progress bar (off: a plain line per checkpoint).
+    pub progress: bool,
+}
+
+const CSV_HEADER: &str = "step,seconds,latent_disc,wasserstein,critic_slope,real_classification,reconstruction,kl,latent_adversarial,pixel_adversarial,pixel_classification";
+
+fn csv_row(l: &StepLosses, seconds: f64) -> String {
+    format!(
+        "{},{seconds:.3},{},{},{},{},{},{},{},{},{}",
+        l.step, l.latent_disc, l.wasserstein, l.critic_slope, l.real_classification, l.reconstruction, l.kl,
+        l.latent_adversarial, l.pixel_adversarial, l.pixel_classification
+    )
+}
+
+fn open_csv(path: &Path) -> Result<std::fs::File> {
+    let fresh = !path.exists();
+    let mut file =
+        std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| UfdnError::io(path, e))?;
+    if fresh {
+        writeln!(file, "{CSV_HEADER}").map_err(|e| UfdnError::io(path, e))?;
+    }
+    Ok(file)
+}
+
+/// The checkpoint's training configuration, for `--resume` without a new config.
+pub fn saved_config(out: &Path) -> Result<TrainConfig> {
+    let path = RunPaths { out: out.to_path_buf() }.checkpoint();
+    let bytes = std::fs::read(&path).map_err(|e| UfdnError::io(&path, e))?;
+    let container = crate::model::container::Container::from_bytes(&bytes)?;
+    serde_json::from_value(container.header.extra)
+        .map_err(|e| UfdnError::Weights(format!("{}: training config is corrupt ({e})", path.display())))
+}
+
+fn progress_bar(trainer: &Trainer, show: bool) -> ProgressBar {
+    let bar = if show { ProgressBar::new(trainer.config.steps) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  ETA {eta}  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_position(trainer.step_count());
+    bar.reset_eta();
+    bar
+}
+
+fn summary(l: &StepLosses) -> String {
+    format!(
+        "rec {:.4} kl {:.2} Dv {:.3} Eadv {:.3} W {:.3} slope {:.2}",
+        l.reconstruction, l.kl, l.latent_disc, l.latent_adversarial, l.wasserstein, l.critic_slope
+    )
+}
+
+/// Trains as `config` says and returns the final model (also saved as `out/weights.ufdn`).
+pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
+    config.validate()?;
+    let paths = RunPaths { out: opts.out.clone() };
+    std::fs::create_dir_all(&paths.out).map_err(|e| UfdnError::io(&paths.out, e))?;
+    let device = open_device(&config.device)?;
+    let mut trainer = if opts.resume {
+        let path = paths.checkpoint();
+        let bytes = std::fs::read(&path).map_err(|e| UfdnError::io(&path, e))?;
+        Trainer::resume(&bytes, Some(config), &device)?
+    } else {
+        let domains =
+            if config.domains.is_empty() { discover_domains(&opts.data)? } else { config.domains.clone() };
+        let model_config = config.model_config(domains)?;
+        Trainer::new(config, model_config, &device)?
+    };
+    let size = trainer.model_config.image_size;
+    let domains = trainer.model_config.domains.clone();
+    let data = DomainDataset::load(&opts.data, &domains, size)?;
+    let sample_dir = opts.samples.clone().or_else(|| {
+        let test = opts.data.parent()?.join("test");
+        test.is_dir().then_some(test)
+    });
+    let sample_data = match sample_dir {
+        Some(dir) => DomainDataset::load(&dir, &domains, size)?,
+        None => data.clone(),
+    };
+    let (sample_planes, sample_rows) = sample_inputs(&sample_data, 2);
+    let mut csv = open_csv(&paths.losses())?;
+    let bar = progress_bar(&trainer, opts.progress);
+    let start = Instant::now();
+    let cfg = trainer.config.clone();
+    while trainer.step_count() < cfg.steps {
+        let batch = data.sample(cfg.batch_per_domain, trainer.rng());
+        let losses = trainer.step(&batch);
+        let step = losses.step;
+        writeln!(csv, "{}", csv_row(&losses, start.elapsed().as_secs_f64()))
+            .map_err(|e| UfdnError::io(paths.losses(), e))?;
+        bar.set_position(step);
+        bar.set_message(summary(&losses));
+        let last = step == cfg.steps;
+        if step % cfg.sample_every == 0 || last {
+            let grid = sample_grid(&trainer.model(), &sample_planes, sample_rows, size)?;
+            save_png(&grid, &paths.sample(step))?;
+        }
+        if step % cfg.checkpoint_every == 0 || last {
+            write_atomic(&paths.checkpoint(), &trainer.checkpoint_bytes()?)?;
+            write_atomic(&paths.weights(), &trainer.model().to_bytes()?)?;
+            if !opts.progress {
+                eprintln!("step {step}/{}: {}", cfg.steps, summary(&losses));
+            }
+        }
+    }
+    bar.finish();
+    Ok(trainer.model())
+}

@@ -1,0 +1,200 @@
+//! One UFDN optimisation step (D_v, then D_x, then E+G) and the state it updates.
+
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Distribution, Tensor, TensorData};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+
+use super::config::TrainConfig;
+use super::losses::{bce_with_logits, cross_entropy, kl_divergence, mse};
+use super::penalty::{mean_slope, penalty_probes, slope_penalty};
+use crate::data::dataset::Batch;
+use crate::model::image_disc::ImageDisc;
+use crate::model::latent_disc::LatentDisc;
+use crate::model::translator::Translator;
+use crate::model::{Model, ModelConfig};
+
+/// Loss values of one step, as logged to `losses.csv`.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct StepLosses {
+    /// Step number (1-based: the step just done).
+    pub step: u64,
+    /// D_v's domain cross-entropy on z (before its update).
+    pub latent_disc: f32,
+    /// Critic Wasserstein estimate mean D(real) − mean D(fake).
+    pub wasserstein: f32,
+    /// Mean finite-difference slope of the critic (≈ ‖∇D‖; the penalty drives it to 1).
+    pub critic_slope: f32,
+    /// D_x's domain classification loss on real images.
+    pub real_classification: f32,
+    /// Pixel reconstruction MSE.
+    pub reconstruction: f32,
+    /// KL divergence.
+    pub kl: f32,
+    /// E's loss against D_v (BCE against complement labels).
+    pub latent_adversarial: f32,
+    /// G's critic loss −mean D(G(z, v_t)).
+    pub pixel_adversarial: f32,
+    /// G's domain classification loss on translations.
+    pub pixel_classification: f32,
+}
+
+/// The four networks, their optimisers and the step count.
+pub struct Trainer {
+    /// Training configuration.
+    pub config: TrainConfig,
+    /// Architecture and domains.
+    pub model_config: ModelConfig,
+    pub(super) device: Device,
+    pub(super) translator: Translator,
+    pub(super) latent_disc: LatentDisc,
+    pub(super) image_disc: ImageDisc,
+    pub(super) opt_translator: ModuleOptimizer,
+    pub(super) opt_latent: ModuleOptimizer,
+    pub(super) opt_image: ModuleOptimizer,
+    pub(super) step: u64,
+    pub(super) rng: StdRng,
+}
+
+/// Reads a scalar loss back to the host.
+fn value(t: &Tensor<1>) -> f32 {
+    t.clone().into_scalar::<f32>()
+}
+
+impl Trainer {
+    /// Fresh networks and optimisers on `device` (autodiff is enabled here).
+    pub fn new(config: TrainConfig, model_config: ModelConfig, device: &Device) -> crate::Result<Self> {
+        config.validate()?;
+        model_config.validate()?;
+        let device = device.clone().autodiff();
+        let translator = model_config.init_translator(&device);
+        let latent_disc = model_config.init_latent_disc(&device);
+        let image_disc = model_config.init_image_disc(&device);
+        let adam = AdamConfig::new().with_beta_1(config.beta1).with_beta_2(config.beta2);
+        Ok(Self {
+            rng: StdRng::seed_from_u64(config.seed),
+            config,
+            model_config,
+            device,
+            translator,
+            latent_disc,
+            image_disc,
+            opt_translator: adam.init(),
+            opt_latent: adam.init(),
+            opt_image: adam.init(),
+            step: 0,
+        })
+    }
+
+    /// Steps done so far.
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    /// The batch sampler's random generator (re-seeded from seed and step on resume).
+    pub fn rng(&mut self) -> &mut StdRng {
+        &mut self.rng
+    }
+
+    /// An inference snapshot of E and G.
+    pub fn model(&self) -> Model {
+        Model::new(self.model_config.clone(), self.step, &self.translator, &self.device.clone().inner())
+    }
+
+    /// One-hot codes `[batch, domains]` of `labels`.
+    fn one_hot(&self, labels: &[usize]) -> Tensor<2> {
+        let n = self.model_config.num_domains();
+        let mut data = vec![0.0f32; labels.len() * n];
+        for (row, &label) in labels.iter().enumerate() {
+            data[row * n + label] = 1.0;
+        }
+        Tensor::from_data(TensorData::new(data, [labels.len(), n]), &self.device)
+    }
+
+    /// D_v's cross-entropy on the posterior means of `batch` (no update).
+    pub fn latent_disc_loss(&self, batch: &Batch) -> f32 {
+        let x = self.images(batch).inner();
+        let z = self.translator.valid().encode(x);
+        let logits = self.latent_disc.valid().forward(z);
+        value(&cross_entropy(logits, self.one_hot(&batch.labels).inner()))
+    }
+
+    fn images(&self, batch: &Batch) -> Tensor<4> {
+        let shape = [batch.labels.len(), 3, batch.size, batch.size];
+        Tensor::from_data(TensorData::new(batch.images.clone(), shape), &self.device)
+    }
+
+    /// Runs one step on `batch` and returns its losses.
+    pub fn step(&mut self, batch: &Batch) -> StepLosses {
+        let weights = &self.config.weights;
+        let step = self.step;
+        let n = self.model_config.num_domains();
+        let x = self.images(batch);
+        let source = self.one_hot(&batch.labels);
+        let targets: Vec<usize> =
+            batch.labels.iter().map(|&c| (c + self.rng.random_range(1..n)) % n).collect();
+        let target = self.one_hot(&targets);
+        let mut losses = StepLosses { step: step + 1, ..Default::default() };
+
+        // Encode once; z = mu + sigma * eps (reparameterisation). [batch, latent, h, w]
+        let (mu, logvar) = self.translator.encoder.forward(x.clone());
+        let eps = mu.random_like(Distribution::Normal(0.0, 1.0));
+        let z = mu.clone() + logvar.clone().mul_scalar(0.5).exp() * eps;
+
+        // 1. D_v learns to tell the source domain from z.
+        let dv_loss = cross_entropy(self.latent_disc.forward(z.clone().detach()), source.clone());
+        losses.latent_disc = value(&dv_loss);
+        let grads = GradientsParams::from_grads(dv_loss.backward(), &self.latent_disc);
+        self.latent_disc = self.opt_latent.step(self.config.lr.latent_disc, self.latent_disc.clone(), grads);
+
+        // 2. D_x: critic on real vs translated images, plus domain classification of real ones.
+        let fake = self.translator.generator.forward(z.clone().detach(), target.clone()).detach();
+        let probes = penalty_probes(&self.image_disc, x.clone().detach(), fake.clone(), self.config.penalty_step);
+        let b = batch.labels.len();
+        // One critic pass over [real; fake; ahead; behind]: [4·batch, 3, H, W]
+        let all = Tensor::cat(vec![x.clone(), fake, probes.ahead, probes.behind], 0);
+        let (scores, logits) = self.image_disc.forward(all);
+        let real_score = scores.clone().narrow(0, 0, b);
+        let fake_score = scores.clone().narrow(0, b, b);
+        let (ahead, behind) = (scores.clone().narrow(0, 2 * b, b), scores.narrow(0, 3 * b, b));
+        let real_cls = bce_with_logits(logits.narrow(0, 0, b), source.clone());
+        let wasserstein = real_score.mean() - fake_score.mean();
+        let penalty = slope_penalty(ahead.clone(), behind.clone(), probes.step);
+        losses.wasserstein = value(&wasserstein);
+        losses.critic_slope = value(&mean_slope(ahead, behind, probes.step));
+        losses.real_classification = value(&real_cls);
+        let dx_loss = wasserstein.neg() + penalty.mul_scalar(self.config.penalty_weight) + real_cls;
+        let grads = GradientsParams::from_grads(dx_loss.backward(), &self.image_disc);
+        self.image_disc = self.opt_image.step(self.config.lr.image_disc, self.image_disc.clone(), grads);
+
+        // 3. E+G: VAE loss, E against D_v, G against D_x on translations of a detached z.
+        let recon = self.translator.generator.forward(z.clone(), source.clone());
+        let rec = mse(recon, x);
+        let kl = kl_divergence(mu, logvar);
+        let complement = source.neg().add_scalar(1.0);
+        let latent_adv = bce_with_logits(self.latent_disc.forward(z.clone()), complement);
+        losses.reconstruction = value(&rec);
+        losses.kl = value(&kl);
+        losses.latent_adversarial = value(&latent_adv);
+        let mut total = rec.mul_scalar(weights.reconstruction.at(step))
+            + kl.mul_scalar(weights.kl.at(step))
+            + latent_adv.mul_scalar(weights.latent_adversarial.at(step));
+        let (w_adv, w_cls) = (weights.pixel_adversarial.at(step), weights.pixel_classification.at(step));
+        if w_adv != 0.0 || w_cls != 0.0 {
+            let translated = self.translator.generator.forward(z.detach(), target.clone());
+            let (score, logits) = self.image_disc.forward(translated);
+            let g_adv = score.mean().neg();
+            let g_cls = bce_with_logits(logits, target);
+            losses.pixel_adversarial = value(&g_adv);
+            losses.pixel_classification = value(&g_cls);
+            total = total + g_adv.mul_scalar(w_adv) + g_cls.mul_scalar(w_cls);
+        }
+        let grads = GradientsParams::from_grads(total.backward(), &self.translator);
+        self.translator = self.opt_translator.step(self.config.lr.translator, self.translator.clone(), grads);
+
+        self.step += 1;
+        losses
+    }
+}
