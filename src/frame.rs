@@ -73,3 +73,23 @@ pub fn readback<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>> {
 pub fn values_to_image(values: &[f32], height: usize, width: usize) -> RgbImage {
     chw_to_rgb(&values[..3 * height * width], width, height)
 }
+
+/// Translates an RGB frame of any size into `target`, returning a frame of the same size
+/// (native only: it reads back synchronously).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn translate_frame(model: &crate::Model, frame: &RgbImage, target: &crate::DomainMix) -> Result<RgbImage> {
+    let (fitted, fit) = fit_frame(frame, &model.config)?;
+    let output = model.translate(image_tensor(&fitted, model.device()), target)?;
+    let values = readback(output)?;
+    Ok(unfit_frame(&values_to_image(&values, fitted.height() as usize, fitted.width() as usize), &fit))
+}
+
+/// Encodes an RGB frame of any size: returns z's values and shape `[1, latent, h, w]`
+/// (native only).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn encode_frame(model: &crate::Model, frame: &RgbImage) -> Result<(Vec<f32>, [usize; 4])> {
+    let (fitted, _) = fit_frame(frame, &model.config)?;
+    let z = model.encode(image_tensor(&fitted, model.device()))?;
+    let shape = z.dims();
+    Ok((readback(z)?, shape))
+}

@@ -77,13 +77,14 @@ fn pencil_sketch(photo: &RgbImage) -> GrayImage {
     let mut inverted = gray.clone();
     image::imageops::invert(&mut inverted);
     // Blur radius scales with the image so sketches look alike at every size.
-    let sigma = (gray.width().min(gray.height()) as f32 / 64.0).max(1.0);
+    let sigma = (gray.width().min(gray.height()) as f32 / 32.0).max(1.0);
     let blurred = gaussian_blur_f32(&inverted, sigma);
     GrayImage::from_fn(gray.width(), gray.height(), |x, y| {
         let base = gray.get_pixel(x, y)[0] as f32;
         let blend = blurred.get_pixel(x, y)[0] as f32;
         let dodged = if blend >= 255.0 { 255.0 } else { (base * 255.0 / (255.0 - blend)).min(255.0) };
-        Luma([dodged.round() as u8])
+        // A power curve deepens the faint dodge strokes into pencil lines.
+        Luma([(255.0 * (dodged / 255.0).powi(3)).round() as u8])
     })
 }
 

@@ -1,0 +1,93 @@
+//! `ufdn translate`, `ufdn encode` and `ufdn info`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::data::image_io::{load_rgb, save_png};
+use crate::device::open_device;
+use crate::error::{Result, UfdnError};
+use crate::frame::{encode_frame, translate_frame};
+use crate::model::Model;
+use crate::npy::npy_f32;
+
+#[derive(Debug, Args)]
+pub struct TranslateArgs {
+    /// Weights (or checkpoint) file.
+    #[arg(long)]
+    weights: PathBuf,
+    /// Target: a domain (sketch) or a mix (sketch=0.5,paint=0.5).
+    #[arg(long)]
+    to: String,
+    /// Compute device: flex (CPU) or wgpu.
+    #[arg(long, default_value = "flex")]
+    device: String,
+    /// Input image (PNG or JPEG, any size).
+    input: PathBuf,
+    /// Output PNG.
+    output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct EncodeArgs {
+    /// Weights (or checkpoint) file.
+    #[arg(long)]
+    weights: PathBuf,
+    /// Output .npy file of z, shape [1, latent, h, w].
+    #[arg(long)]
+    out: PathBuf,
+    /// Compute device: flex (CPU) or wgpu.
+    #[arg(long, default_value = "flex")]
+    device: String,
+    /// Input image.
+    input: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Weights or checkpoint file.
+    weights: PathBuf,
+}
+
+fn load_model(path: &Path, device: &str) -> Result<Model> {
+    let bytes = std::fs::read(path).map_err(|e| UfdnError::io(path, e))?;
+    let device = open_device(device)?;
+    Model::from_bytes(&bytes, &device).map_err(|e| match e {
+        UfdnError::Weights(m) => UfdnError::Weights(format!("{}: {m}", path.display())),
+        other => other,
+    })
+}
+
+pub fn translate(args: TranslateArgs) -> Result<()> {
+    let model = load_model(&args.weights, &args.device)?;
+    let target = model.target(&args.to)?;
+    let frame = load_rgb(&args.input)?;
+    let output = translate_frame(&model, &frame, &target)?;
+    save_png(&output, &args.output)?;
+    println!("{} -> {} ({}x{})", args.input.display(), args.output.display(), output.width(), output.height());
+    Ok(())
+}
+
+pub fn encode(args: EncodeArgs) -> Result<()> {
+    let model = load_model(&args.weights, &args.device)?;
+    let (values, shape) = encode_frame(&model, &load_rgb(&args.input)?)?;
+    std::fs::write(&args.out, npy_f32(&values, &shape)).map_err(|e| UfdnError::io(&args.out, e))?;
+    println!("z {:?} -> {}", shape, args.out.display());
+    Ok(())
+}
+
+pub fn info(args: InfoArgs) -> Result<()> {
+    let model = load_model(&args.weights, "flex")?;
+    let c = &model.config;
+    println!("preset: {}", c.preset);
+    println!("domains: {}", c.domains.join(", "));
+    println!("parameters (E+G): {}", model.num_params());
+    println!("steps trained: {}", model.steps);
+    println!("training image size: {}", c.image_size);
+    if c.fixed_size() {
+        println!("input: resized to {0}x{0}", c.image_size);
+    } else {
+        println!("input: any size (padded to a multiple of {})", c.stride());
+    }
+    Ok(())
+}

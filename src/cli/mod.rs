@@ -1,0 +1,49 @@
+//! The `ufdn` command line: argument parsing and one module per command group.
+
+mod bench;
+mod data;
+mod infer;
+mod train;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+
+/// Multi-domain image-to-image translation (UFDN): build datasets, train, translate.
+#[derive(Debug, Parser)]
+#[command(name = "ufdn", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build a multi-domain dataset from packaged or your own photos.
+    Data {
+        #[command(subcommand)]
+        command: data::DataCommand,
+    },
+    /// Train a model.
+    Train(train::TrainArgs),
+    /// Translate an image into a domain or a mix of domains.
+    Translate(infer::TranslateArgs),
+    /// Encode an image to its latent z (written as .npy).
+    Encode(infer::EncodeArgs),
+    /// Describe a weights or checkpoint file.
+    Info(infer::InfoArgs),
+    /// Measure training steps/s and translate ms/image for both presets.
+    Bench(bench::BenchArgs),
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> Result<()> {
+    match Cli::parse().command {
+        Command::Data { command } => data::run(command),
+        Command::Train(args) => train::run(args),
+        Command::Translate(args) => infer::translate(args),
+        Command::Encode(args) => infer::encode(args),
+        Command::Info(args) => infer::info(args),
+        Command::Bench(args) => bench::run(args),
+    }
+}

@@ -1,0 +1,64 @@
+//! Shared helpers of the integration tests: a tiny architecture and a small real dataset
+//! built from the fixture photos with the real filters.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use ufdn::data::build::{BuildOptions, build_dataset};
+use ufdn::data::filters::DomainFilter;
+use ufdn::data::sources::folder_photos;
+use ufdn::model::config::{
+    ConvSpec, EncoderConfig, GeneratorConfig, ImageDiscConfig, LatentDiscConfig, ModelConfig,
+};
+
+/// The fixture photos shipped with the tests.
+pub fn fixture_photos() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/photos")
+}
+
+/// Domain names used by the tests.
+pub fn domains() -> Vec<String> {
+    ["photo", "sketch", "paint"].map(String::from).to_vec()
+}
+
+/// A tiny fully convolutional UFDN at 32×32 (stride 4), small enough for fast tests.
+pub fn tiny_config() -> ModelConfig {
+    let down = |c| ConvSpec::new(c, 4, 2, 1);
+    let same = |c| ConvSpec::new(c, 3, 1, 1);
+    ModelConfig {
+        preset: "tiny".into(),
+        domains: domains(),
+        image_size: 32,
+        encoder: EncoderConfig { layers: vec![down(16), down(32)], latent: same(16), batch_norm: true },
+        generator: GeneratorConfig {
+            layers: vec![same(32), down(16), down(3)],
+            batch_norm: true,
+            code_every_layer: true,
+        },
+        latent_disc: LatentDiscConfig { convs: vec![same(32)], hidden: vec![32] },
+        image_disc: ImageDiscConfig { layers: vec![down(16), down(32)], hidden: 64 },
+    }
+}
+
+/// A fresh temporary directory under the target dir, unique per test name.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Builds photo/sketch/paint crops of the fixture photos at `size` into `out`.
+pub fn build_fixture_dataset(out: &Path, size: u32, crops: usize) {
+    let opts = BuildOptions {
+        out: out.to_path_buf(),
+        domains: vec![DomainFilter::Photo, DomainFilter::Sketch, DomainFilter::Paint],
+        size,
+        crops_per_photo: crops,
+        min_scale: 0.4,
+        test_fraction: 0.25,
+        seed: 7,
+    };
+    build_dataset(folder_photos(&fixture_photos()).unwrap(), &opts).unwrap();
+}
