@@ -5,8 +5,6 @@ use std::path::Path;
 
 use burn::optim::ModuleOptimizer;
 use burn::tensor::{Bytes, Device};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 
 use super::config::TrainConfig;
 use super::trainer::Trainer;
@@ -45,11 +43,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| UfdnError::io(path, e))
 }
 
-/// Seed of the batch sampler after `step` steps (so a resumed run does not replay batches).
-pub fn step_seed(seed: u64, step: u64) -> u64 {
-    seed ^ step.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
-
 impl Trainer {
     /// Serialises the whole training state.
     pub fn checkpoint_bytes(&self) -> Result<Vec<u8>> {
@@ -85,7 +78,6 @@ impl Trainer {
         trainer.opt_latent = load_optimizer(trainer.opt_latent, container.section(OPT_LATENT)?)?;
         trainer.opt_image = load_optimizer(trainer.opt_image, container.section(OPT_IMAGE)?)?;
         trainer.step = container.header.steps;
-        trainer.rng = StdRng::seed_from_u64(step_seed(trainer.config.seed, trainer.step));
         Ok(trainer)
     }
 }

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::checkpoint::write_atomic;
 use super::config::{RunPaths, TrainConfig};
 use super::samples::{sample_grid, sample_inputs};
-use super::trainer::{StepLosses, Trainer};
+use super::trainer::{BATCH_STREAM, StepLosses, Trainer};
 use crate::data::dataset::{DomainDataset, discover_domains};
 use crate::data::image_io::save_png;
 use crate::device::open_device;
@@ -111,7 +111,7 @@ pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
     let start = Instant::now();
     let cfg = trainer.config.clone();
     while trainer.step_count() < cfg.steps {
-        let batch = data.sample(cfg.batch_per_domain, trainer.rng());
+        let batch = data.sample(cfg.batch_per_domain, &mut trainer.step_rng(BATCH_STREAM));
         let losses = trainer.step(&batch);
         let step = losses.step;
         writeln!(csv, "{}", csv_row(&losses, start.elapsed().as_secs_f64()))

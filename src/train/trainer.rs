@@ -1,6 +1,5 @@
 //! One UFDN optimisation step (D_v, then D_x, then E+G) and the state it updates.
 
-use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Distribution, Tensor, TensorData};
 use rand::rngs::StdRng;
@@ -55,7 +54,16 @@ pub struct Trainer {
     pub(super) opt_latent: ModuleOptimizer,
     pub(super) opt_image: ModuleOptimizer,
     pub(super) step: u64,
-    pub(super) rng: StdRng,
+}
+
+/// Stream of [`Trainer::step_rng`] used for target domains.
+const TARGET_STREAM: u64 = 0x7A26_E7;
+/// Stream of [`Trainer::step_rng`] used for batch sampling.
+pub const BATCH_STREAM: u64 = 0xBA7C;
+
+/// Seed of step `step`'s generators.
+pub fn step_seed(seed: u64, step: u64) -> u64 {
+    seed ^ step.wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// Reads a scalar loss back to the host.
@@ -74,7 +82,6 @@ impl Trainer {
         let image_disc = model_config.init_image_disc(&device);
         let adam = AdamConfig::new().with_beta_1(config.beta1).with_beta_2(config.beta2);
         Ok(Self {
-            rng: StdRng::seed_from_u64(config.seed),
             config,
             model_config,
             device,
@@ -93,9 +100,11 @@ impl Trainer {
         self.step
     }
 
-    /// The batch sampler's random generator (re-seeded from seed and step on resume).
-    pub fn rng(&mut self) -> &mut StdRng {
-        &mut self.rng
+    /// The random generator of the current step, derived from the seed and the step count so
+    /// that a resumed run draws exactly what an uninterrupted one would. `stream` separates
+    /// independent uses (batch sampling, target choice).
+    pub fn step_rng(&self, stream: u64) -> StdRng {
+        StdRng::seed_from_u64(step_seed(self.config.seed ^ stream, self.step))
     }
 
     /// An inference snapshot of E and G.
@@ -113,14 +122,6 @@ impl Trainer {
         Tensor::from_data(TensorData::new(data, [labels.len(), n]), &self.device)
     }
 
-    /// D_v's cross-entropy on the posterior means of `batch` (no update).
-    pub fn latent_disc_loss(&self, batch: &Batch) -> f32 {
-        let x = self.images(batch).inner();
-        let z = self.translator.valid().encode(x);
-        let logits = self.latent_disc.valid().forward(z);
-        value(&cross_entropy(logits, self.one_hot(&batch.labels).inner()))
-    }
-
     fn images(&self, batch: &Batch) -> Tensor<4> {
         let shape = [batch.labels.len(), 3, batch.size, batch.size];
         Tensor::from_data(TensorData::new(batch.images.clone(), shape), &self.device)
@@ -131,10 +132,12 @@ impl Trainer {
         let weights = &self.config.weights;
         let step = self.step;
         let n = self.model_config.num_domains();
+        // Burn's own generator (noise, interpolation) is re-seeded per step too.
+        self.device.seed(step_seed(self.config.seed, step));
         let x = self.images(batch);
         let source = self.one_hot(&batch.labels);
-        let targets: Vec<usize> =
-            batch.labels.iter().map(|&c| (c + self.rng.random_range(1..n)) % n).collect();
+        let mut rng = self.step_rng(TARGET_STREAM);
+        let targets: Vec<usize> = batch.labels.iter().map(|&c| (c + rng.random_range(1..n)) % n).collect();
         let target = self.one_hot(&targets);
         let mut losses = StepLosses { step: step + 1, ..Default::default() };
 

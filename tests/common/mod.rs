@@ -5,9 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
+use burn::tensor::Device;
 use ufdn::data::build::{BuildOptions, build_dataset};
+use ufdn::data::dataset::DomainDataset;
 use ufdn::data::filters::DomainFilter;
 use ufdn::data::sources::folder_photos;
+use ufdn::train::config::GroupRates;
+use ufdn::train::schedule::{LossWeights, Ramp};
+use ufdn::train::{TrainConfig, Trainer};
 use ufdn::model::config::{
     ConvSpec, EncoderConfig, GeneratorConfig, ImageDiscConfig, LatentDiscConfig, ModelConfig,
 };
@@ -61,4 +66,26 @@ pub fn build_fixture_dataset(out: &Path, size: u32, crops: usize) {
         seed: 7,
     };
     build_dataset(folder_photos(&fixture_photos()).unwrap(), &opts).unwrap();
+}
+
+/// The train split of a fixture dataset at 32×32 (6 crops per photo), built under `name`.
+pub fn dataset(name: &str) -> DomainDataset {
+    let dir = temp_dir(name);
+    build_fixture_dataset(&dir, 32, 6);
+    DomainDataset::load(&dir.join("train"), &domains(), 32).unwrap()
+}
+
+/// A loss weight that is always 0.
+pub const OFF: Ramp = Ramp::new(0.0, 0.0, 0);
+/// A loss weight that is always 1.
+pub const ON: Ramp = Ramp::new(1.0, 1.0, 0);
+
+/// Training config with 4 images per domain and the given rates and weights.
+pub fn config(rates: GroupRates, weights: LossWeights) -> TrainConfig {
+    TrainConfig { batch_per_domain: 4, lr: rates, weights, ..TrainConfig::default() }
+}
+
+/// A trainer of the tiny model on the CPU.
+pub fn trainer(config: TrainConfig) -> Trainer {
+    Trainer::new(config, tiny_config(), &Device::flex()).unwrap()
 }
