@@ -65,6 +65,7 @@ impl TrainArgs {
     fn apply(&self, config: &mut TrainConfig) {
         if let Some(v) = &self.preset {
             config.preset = v.clone();
+            config.model = None;
         }
         if let Some(v) = self.image_size {
             config.image_size = Some(v);

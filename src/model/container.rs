@@ -84,8 +84,12 @@ impl Container {
     /// Parses and checks a container; errors say what is wrong with the file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let bad = |m: &str| UfdnError::Weights(format!("{m}; use a .ufdn file written by `ufdn train`"));
-        if bytes.len() < 12 || &bytes[..8] != MAGIC {
-            return Err(bad("not a ufdn weights file (wrong magic bytes)"));
+        if !bytes.starts_with(MAGIC) {
+            let prefix = !bytes.is_empty() && MAGIC.starts_with(bytes);
+            return Err(bad(if prefix { "the file is truncated (magic)" } else { "not a ufdn weights file (wrong magic bytes)" }));
+        }
+        if bytes.len() < 12 {
+            return Err(bad("the file is truncated (header length)"));
         }
         let header_len = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize;
         if header_len > MAX_HEADER || 12 + header_len > bytes.len() {

@@ -70,7 +70,15 @@ impl Trainer {
         let saved: TrainConfig = serde_json::from_value(container.header.extra.clone())
             .map_err(|e| UfdnError::Weights(format!("checkpoint training config is corrupt ({e})")))?;
         let config = overrides.unwrap_or(saved);
-        let mut trainer = Trainer::new(config, container.header.config.clone(), device)?;
+        let model_config = container.header.config.clone();
+        let requested = config.model_config(model_config.domains.clone())?;
+        if requested != model_config {
+            return Err(UfdnError::Input(format!(
+                "the checkpoint holds a '{}' model ({}px) but the configuration asks for '{}' ({}px): resume with the checkpoint's preset or start a new --out",
+                model_config.preset, model_config.image_size, requested.preset, requested.image_size
+            )));
+        }
+        let mut trainer = Trainer::new(config, model_config, device)?;
         trainer.translator = module_from_bytes(trainer.translator, container.section(TRANSLATOR_SECTION)?)?;
         trainer.latent_disc = module_from_bytes(trainer.latent_disc, container.section(LATENT_DISC)?)?;
         trainer.image_disc = module_from_bytes(trainer.image_disc, container.section(IMAGE_DISC)?)?;

@@ -1,0 +1,113 @@
+//! The `ufdn` binary end to end on a tiny model and real image files: build, train with
+//! samples and checkpoints, resume, translate, encode, info, and one-line errors.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use ufdn::train::TrainConfig;
+
+fn ufdn(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ufdn")).args(args).output().expect("run ufdn")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = ufdn(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "ufdn {args:?} failed: {stderr}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs a command that must fail with one clear line containing `needle`.
+fn fails(args: &[&str], needle: &str) {
+    let out = ufdn(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "ufdn {args:?}: {stderr}");
+    assert!(stderr.starts_with("error: ") && stderr.trim_end().lines().count() == 1, "{stderr}");
+    assert!(stderr.contains(needle), "ufdn {args:?}: expected {needle:?} in {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn csv_rows(path: &Path) -> usize {
+    std::fs::read_to_string(path).unwrap().lines().count() - 1
+}
+
+#[test]
+fn build_train_resume_translate_encode_info() {
+    let dir = common::temp_dir("cli");
+    let data = dir.join("data");
+    let out = dir.join("run");
+    let built = ok(&["data", "build", "--photos", s(&common::fixture_photos()), "--out", s(&data), "--size", "32", "--crops", "3"]);
+    assert!(built.contains("photo, sketch, paint"), "{built}");
+
+    let config = TrainConfig { model: Some(common::tiny_config()), batch_per_domain: 2, ..TrainConfig::default() };
+    let config_path = dir.join("tiny.toml");
+    std::fs::write(&config_path, toml::to_string(&config).unwrap()).unwrap();
+    let train_dir = data.join("train");
+    let train = ["train", "--data", s(&train_dir), "--out", s(&out), "--config", s(&config_path)];
+    ok(&[&train[..], &["--steps", "4", "--sample-every", "2", "--checkpoint-every", "2"]].concat());
+    for step in [2, 4] {
+        let grid = image::open(out.join(format!("samples/step_{step:07}.png"))).unwrap();
+        // A row per input (2 per domain from the test split) and the input plus 3 domains as columns.
+        assert_eq!((grid.width(), grid.height()), (4 * 34, 6 * 34));
+    }
+    assert_eq!(csv_rows(&out.join("losses.csv")), 4);
+    assert!(ok(&["info", s(&out.join("checkpoint.ufdn"))]).contains("steps trained: 4"));
+
+    // Resume: the step count continues from 4 and the log is appended.
+    ok(&["train", "--data", s(&data.join("train")), "--out", s(&out), "--resume", "--steps", "6"]);
+    assert_eq!(csv_rows(&out.join("losses.csv")), 6);
+    let steps: Vec<String> = std::fs::read_to_string(out.join("losses.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(steps, ["1", "2", "3", "4", "5", "6"]);
+    let weights = out.join("weights.ufdn");
+    let info = ok(&["info", s(&weights)]);
+    for line in ["preset: tiny", "domains: paint, photo, sketch", "steps trained: 6", "parameters (E+G): "] {
+        assert!(info.contains(line), "{info}");
+    }
+
+    // Translate a real photo whose size (160x106) is no multiple of the model's stride.
+    let photo = common::fixture_photos().join("chelsea.jpg");
+    for target in ["photo", "sketch", "paint", "sketch=0.5,paint=0.5"] {
+        let result = dir.join(format!("out_{target}.png"));
+        ok(&["translate", "--weights", s(&weights), "--to", target, s(&photo), s(&result)]);
+        let image = image::open(&result).unwrap();
+        assert_eq!((image.width(), image.height()), (160, 106));
+    }
+
+    let z = dir.join("z.npy");
+    ok(&["encode", "--weights", s(&weights), s(&photo), "--out", s(&z)]);
+    let npy = std::fs::read(&z).unwrap();
+    assert!(npy.starts_with(b"\x93NUMPY"));
+    let header = String::from_utf8_lossy(&npy[10..npy.len().min(128)]).into_owned();
+    // 160x106 pads to 160x108; stride 4 → 40x27; 16 latent channels.
+    assert!(header.contains("'shape': (1, 16, 27, 40)"), "{header}");
+    assert_eq!(npy.len() % 64, (16 * 27 * 40 * 4) % 64);
+
+    // User errors: one line, exit code 1, no panic.
+    let missing = dir.join("missing.ufdn");
+    fails(&["translate", "--weights", s(&missing), "--to", "sketch", s(&photo), s(&dir.join("x.png"))], "missing.ufdn");
+    fails(&["translate", "--weights", s(&weights), "--to", "oil", s(&photo), s(&dir.join("x.png"))], "unknown domain 'oil'");
+    fails(&["translate", "--weights", s(&weights), "--to", "sketch=-1", s(&photo), s(&dir.join("x.png"))], ">= 0");
+    let not_image = dir.join("notes.png");
+    std::fs::write(&not_image, "these are notes, not pixels").unwrap();
+    fails(&["translate", "--weights", s(&weights), "--to", "sketch", s(&not_image), s(&dir.join("x.png"))], "not a readable PNG or JPEG");
+    let corrupt = dir.join("corrupt.ufdn");
+    let bytes = std::fs::read(&weights).unwrap();
+    std::fs::write(&corrupt, &bytes[..bytes.len() / 3]).unwrap();
+    fails(&["info", s(&corrupt)], "truncated");
+    fails(&["translate", "--weights", s(&photo), "--to", "sketch", s(&photo), s(&dir.join("x.png"))], "not a ufdn weights file");
+    // Resuming a tiny checkpoint as the paper preset is refused.
+    fails(&["train", "--data", s(&data.join("train")), "--out", s(&out), "--resume", "--preset", "paper"], "holds a 'tiny' model");
+    fails(&["train", "--data", s(&dir.join("nowhere")), "--out", s(&dir.join("run2")), "--steps", "1"], "nowhere");
+    fails(&["train", "--data", s(&data.join("train")), "--out", s(&dir.join("run3")), "--preset", "huge"], "unknown preset 'huge'");
+}

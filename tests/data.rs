@@ -1,0 +1,127 @@
+//! Domain filters and the dataset builder on real photos.
+
+mod common;
+
+use std::collections::{BTreeSet, HashSet};
+
+use ufdn::DomainMix;
+use ufdn::data::dataset::{DomainDataset, discover_domains};
+use ufdn::data::filters::DomainFilter;
+use ufdn::data::image_io::load_rgb;
+use ufdn::data::sources::walk_files;
+
+fn photos() -> Vec<image::RgbImage> {
+    walk_files(&common::fixture_photos())
+        .unwrap()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .map(|p| load_rgb(&p).unwrap())
+        .collect()
+}
+
+fn distinct_colours(image: &image::RgbImage) -> usize {
+    image.pixels().map(|p| p.0).collect::<HashSet<_>>().len()
+}
+
+#[test]
+fn filters_are_deterministic_and_keep_the_size() {
+    for photo in photos() {
+        for filter in DomainFilter::ALL {
+            let a = filter.apply(&photo);
+            assert_eq!(a.dimensions(), photo.dimensions());
+            assert_eq!(a, filter.apply(&photo), "{filter} is not deterministic");
+        }
+    }
+}
+
+#[test]
+fn sketch_is_greyscale_and_mostly_light_with_dark_strokes() {
+    for photo in photos() {
+        let sketch = DomainFilter::Sketch.apply(&photo);
+        assert!(sketch.pixels().all(|p| p[0] == p[1] && p[1] == p[2]), "sketch has colour");
+        let values: Vec<u8> = sketch.pixels().map(|p| p[0]).collect();
+        let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / values.len() as f64;
+        assert!(mean > 128.0, "pencil sketches are mostly paper: mean {mean}");
+        assert!(values.iter().any(|&v| v < 100), "sketch has no strokes");
+    }
+}
+
+#[test]
+fn paint_and_cartoon_have_fewer_colours_than_the_photo() {
+    for photo in photos() {
+        let original = distinct_colours(&photo);
+        let paint = distinct_colours(&DomainFilter::Paint.apply(&photo));
+        let cartoon = distinct_colours(&DomainFilter::Cartoon.apply(&photo));
+        assert!(paint <= 125 && paint < original / 4, "paint {paint} vs photo {original}");
+        assert!(cartoon <= 65 && cartoon < original / 4, "cartoon {cartoon} vs photo {original}");
+    }
+}
+
+#[test]
+fn builder_splits_by_source_photo_and_pairs_every_domain() {
+    let dir = common::temp_dir("builder");
+    common::build_fixture_dataset(&dir, 40, 3);
+    let mut ids = Vec::new();
+    for split in ["train", "test"] {
+        let root = dir.join(split);
+        assert_eq!(discover_domains(&root).unwrap(), ["paint", "photo", "sketch"]);
+        let names = |domain: &str| -> BTreeSet<String> {
+            std::fs::read_dir(root.join(domain))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        };
+        let photo = names("photo");
+        assert_eq!(photo, names("sketch"));
+        assert_eq!(photo, names("paint"));
+        let sources: BTreeSet<String> = photo.iter().map(|n| n.rsplit_once('_').unwrap().0.to_string()).collect();
+        ids.push(sources);
+        for name in &photo {
+            let image = load_rgb(&root.join("photo").join(name)).unwrap();
+            assert_eq!(image.dimensions(), (40, 40));
+        }
+    }
+    assert_eq!(ids[0].len() + ids[1].len(), 4, "every fixture photo is used once");
+    assert!(ids[0].is_disjoint(&ids[1]), "a photo feeds both splits: {ids:?}");
+    assert!(!ids[1].is_empty());
+    // Same seed, same dataset.
+    let again = common::temp_dir("builder_again");
+    common::build_fixture_dataset(&again, 40, 3);
+    let first = walk_files(&dir.join("train")).unwrap();
+    for path in first {
+        let rel = path.strip_prefix(&dir).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(again.join(rel)).unwrap());
+    }
+}
+
+#[test]
+fn dataset_batches_are_balanced_and_in_range() {
+    let dir = common::temp_dir("batches");
+    common::build_fixture_dataset(&dir, 32, 2);
+    let data = DomainDataset::load(&dir.join("train"), &common::domains(), 16).unwrap();
+    let batch = data.sample(3, &mut rand::SeedableRng::seed_from_u64(1));
+    assert_eq!(batch.labels, [0, 0, 0, 1, 1, 1, 2, 2, 2]);
+    assert_eq!(batch.images.len(), 9 * 3 * 16 * 16);
+    assert!(batch.images.iter().all(|v| (-1.0..=1.0).contains(v)));
+    let missing = DomainDataset::load(&dir.join("train"), &["photo".into(), "oil".into()], 16);
+    assert!(missing.unwrap_err().to_string().contains("oil"));
+}
+
+#[test]
+fn domain_mixes_parse_and_reject_bad_weights() {
+    let d = common::domains();
+    assert_eq!(DomainMix::parse(&d, "sketch").unwrap().weights(), [0.0, 1.0, 0.0]);
+    assert_eq!(DomainMix::parse(&d, "sketch=1,paint=3").unwrap().weights(), [0.0, 0.25, 0.75]);
+    for (spec, needle) in [
+        ("oil", "unknown domain"),
+        ("sketch=-0.5,paint=1", "finite and >= 0"),
+        ("sketch=NaN", "finite and >= 0"),
+        ("sketch=inf", "finite and >= 0"),
+        ("sketch=0,paint=0", "sum to zero"),
+        ("sketch=abc", "not a number"),
+        ("", "empty target"),
+    ] {
+        let err = DomainMix::parse(&d, spec).unwrap_err().to_string();
+        assert!(err.contains(needle), "{spec:?}: {err}");
+    }
+}

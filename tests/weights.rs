@@ -1,0 +1,103 @@
+//! Weights files: save → load round trips exactly, and damaged or foreign files are refused
+//! with clear errors (never a panic).
+
+mod common;
+
+use burn::tensor::{Device, Distribution, Tensor};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use ufdn::model::{Model, ModelConfig};
+use ufdn::train::config::GroupRates;
+use ufdn::train::schedule::LossWeights;
+
+/// A tiny model trained for a few steps (so BatchNorm statistics are not the defaults).
+fn trained_model() -> Model {
+    let data = common::dataset("weights_model");
+    let rates = GroupRates { translator: 1e-3, latent_disc: 1e-3, image_disc: 1e-3 };
+    let mut t = common::trainer(common::config(rates, LossWeights::OFFICIAL));
+    let mut rng = StdRng::seed_from_u64(8);
+    for _ in 0..5 {
+        t.step(&data.sample(2, &mut rng));
+    }
+    t.model()
+}
+
+fn outputs(model: &Model, x: &Tensor<4>) -> Vec<f32> {
+    let target = model.target("sketch=0.25,paint=0.75").unwrap();
+    model.translate(x.clone(), &target).unwrap().into_data().convert::<f32>().try_to_vec().unwrap()
+}
+
+#[test]
+fn save_then_load_gives_identical_outputs() {
+    let model = trained_model();
+    let bytes = model.to_bytes().unwrap();
+    let loaded = Model::from_bytes(&bytes, &Device::flex()).unwrap();
+    assert_eq!(loaded.config, model.config);
+    assert_eq!(loaded.steps, 5);
+    assert_eq!(loaded.domains(), common::domains().as_slice());
+    let x = Tensor::<4>::random([2, 3, 32, 48], Distribution::Uniform(-1.0, 1.0), model.device());
+    assert_eq!(outputs(&model, &x), outputs(&loaded, &x));
+    // A fresh model gives different outputs, so the comparison above means something.
+    let fresh = Model::untrained(model.config.clone(), &Device::flex()).unwrap();
+    assert_ne!(outputs(&model, &x), outputs(&fresh, &x));
+}
+
+fn load_error(bytes: &[u8]) -> String {
+    Model::from_bytes(bytes, &Device::flex()).unwrap_err().to_string()
+}
+
+#[test]
+fn damaged_files_are_refused_with_clear_errors() {
+    let bytes = trained_model().to_bytes().unwrap();
+    assert!(load_error(&[]).contains("not a ufdn weights file"));
+    assert!(load_error(b"PNG\x89 definitely not weights").contains("not a ufdn weights file"));
+    let mut rng = StdRng::seed_from_u64(9);
+    let random: Vec<u8> = (0..4096).map(|_| rand::Rng::random(&mut rng)).collect();
+    assert!(load_error(&random).contains("not a ufdn weights file"));
+    for cut in [10, 40, bytes.len() / 2, bytes.len() - 1] {
+        let err = load_error(&bytes[..cut]);
+        assert!(err.contains("truncated"), "cut at {cut}: {err}");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(load_error(&longer).contains("trailing bytes"));
+    // Garbage at the start of the parameter section (its own header), file header intact.
+    let header_len = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize;
+    let mut scrambled = bytes.clone();
+    for b in &mut scrambled[12 + header_len..12 + header_len + 64] {
+        *b = !*b;
+    }
+    assert!(load_error(&scrambled).contains("parameters are corrupt"));
+    // Garbage among the parameter values may decode to (meaningless) numbers; it must
+    // never panic.
+    let mut noisy = bytes.clone();
+    let n = noisy.len();
+    for b in &mut noisy[n / 2..n / 2 + 64] {
+        *b = !*b;
+    }
+    let _ = Model::from_bytes(&noisy, &Device::flex());
+    let mut header_garbage = bytes.clone();
+    header_garbage[14] = b'#';
+    assert!(load_error(&header_garbage).contains("header is corrupt"));
+}
+
+#[test]
+fn weights_of_another_architecture_are_refused() {
+    let model = trained_model();
+    // Same file, but its header claims the web preset: the tensors do not fit.
+    let claimed = ModelConfig::web(common::domains());
+    let mut container = ufdn::model::container::Container::from_bytes(&model.to_bytes().unwrap()).unwrap();
+    container.header.config = claimed;
+    let err = load_error(&container.to_bytes().unwrap());
+    assert!(err.contains("do not match the architecture"), "{err}");
+}
+
+#[test]
+fn checkpoints_load_as_weights_too() {
+    let t = common::trainer(common::config(
+        GroupRates { translator: 1e-3, latent_disc: 1e-3, image_disc: 1e-3 },
+        LossWeights::OFFICIAL,
+    ));
+    let model = Model::from_bytes(&t.checkpoint_bytes().unwrap(), &Device::flex()).unwrap();
+    assert_eq!(model.config, common::tiny_config());
+}
