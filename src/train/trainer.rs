@@ -73,8 +73,11 @@ fn value(t: &Tensor<1>) -> f32 {
 
 impl Trainer {
     /// Fresh networks and optimisers on `device` (autodiff is enabled here).
-    pub fn new(config: TrainConfig, model_config: ModelConfig, device: &Device) -> crate::Result<Self> {
+    /// The configuration keeps the exact architecture (`model`), so checkpoints are
+    /// self-contained.
+    pub fn new(mut config: TrainConfig, model_config: ModelConfig, device: &Device) -> crate::Result<Self> {
         config.validate()?;
+        config.model = Some(model_config.clone());
         model_config.validate()?;
         let device = device.clone().autodiff();
         let translator = model_config.init_translator(&device);
