@@ -5,7 +5,9 @@ use burn::tensor::{Device, Tensor, TensorData};
 use image::RgbImage;
 use image::imageops::FilterType;
 
+use crate::domain::DomainMix;
 use crate::error::{Result, UfdnError};
+use crate::model::Model;
 use crate::model::config::ModelConfig;
 use crate::pixels::{chw_to_rgb, rgb_to_chw};
 
@@ -66,30 +68,53 @@ pub fn data_values(data: TensorData) -> Result<Vec<f32>> {
 /// Reads a tensor back to the host synchronously (native only; browsers read back asynchronously).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn readback<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>> {
-    data_values(tensor.into_data())
+    let data = tensor.try_into_data().map_err(|e| UfdnError::Device(format!("readback failed: {e:?}")))?;
+    data_values(data)
 }
 
-/// The first image of a `[batch, 3, height, width]` tensor's values as RGB.
-pub fn values_to_image(values: &[f32], height: usize, width: usize) -> RgbImage {
-    chw_to_rgb(&values[..3 * height * width], width, height)
+/// Reads a tensor back to the host asynchronously (works on every platform, WebGPU included).
+pub async fn readback_async<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>> {
+    let data = tensor.into_data_async().await.map_err(|e| UfdnError::Device(format!("readback failed: {e:?}")))?;
+    data_values(data)
+}
+
+/// A network output on its way back to a frame of the caller's size.
+pub struct PendingFrame {
+    /// The network's output, `[1, 3, height, width]`.
+    pub output: Tensor<4>,
+    fit: Fit,
+}
+
+impl PendingFrame {
+    /// Wraps an output that must end up `fit.width`×`fit.height`.
+    pub fn new(output: Tensor<4>, fit: Fit) -> Self {
+        Self { output, fit }
+    }
+
+    /// Turns the read-back output values into the final frame.
+    pub fn finish(&self, values: &[f32]) -> RgbImage {
+        let [_, _, height, width] = self.output.dims();
+        let image = chw_to_rgb(&values[..3 * height * width], width, height);
+        unfit_frame(&image, &self.fit)
+    }
+}
+
+/// Starts translating an RGB frame of any size into `target`; the result has the frame's size.
+pub fn start_translate(model: &Model, frame: &RgbImage, target: &DomainMix) -> Result<PendingFrame> {
+    let (fitted, fit) = fit_frame(frame, &model.config)?;
+    Ok(PendingFrame::new(model.translate(image_tensor(&fitted, model.device()), target)?, fit))
+}
+
+/// Encodes an RGB frame of any size: z `[1, latent, h, w]` of the fitted frame.
+pub fn encode_fitted(model: &Model, frame: &RgbImage) -> Result<Tensor<4>> {
+    let (fitted, _) = fit_frame(frame, &model.config)?;
+    model.encode(image_tensor(&fitted, model.device()))
 }
 
 /// Translates an RGB frame of any size into `target`, returning a frame of the same size
 /// (native only: it reads back synchronously).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn translate_frame(model: &crate::Model, frame: &RgbImage, target: &crate::DomainMix) -> Result<RgbImage> {
-    let (fitted, fit) = fit_frame(frame, &model.config)?;
-    let output = model.translate(image_tensor(&fitted, model.device()), target)?;
-    let values = readback(output)?;
-    Ok(unfit_frame(&values_to_image(&values, fitted.height() as usize, fitted.width() as usize), &fit))
-}
-
-/// Encodes an RGB frame of any size: returns z's values and shape `[1, latent, h, w]`
-/// (native only).
-#[cfg(not(target_arch = "wasm32"))]
-pub fn encode_frame(model: &crate::Model, frame: &RgbImage) -> Result<(Vec<f32>, [usize; 4])> {
-    let (fitted, _) = fit_frame(frame, &model.config)?;
-    let z = model.encode(image_tensor(&fitted, model.device()))?;
-    let shape = z.dims();
-    Ok((readback(z)?, shape))
+pub fn translate_frame(model: &Model, frame: &RgbImage, target: &DomainMix) -> Result<RgbImage> {
+    let pending = start_translate(model, frame, target)?;
+    Ok(pending.finish(&readback(pending.output.clone())?))
 }

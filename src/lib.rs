@@ -3,9 +3,14 @@
 //!
 //! A VAE encoder E maps an image to a domain-invariant latent z; a generator G rebuilds an
 //! image from z and a domain code v (one-hot or any mix). Translation is G(E(x), v_target).
+//! Natively the crate trains (module [`train`]) and drives the `ufdn` CLI; compiled to
+//! wasm32 it exports the browser `Translator` (module `web`).
 
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod data;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod device;
 pub mod domain;
 pub mod error;
@@ -13,7 +18,10 @@ pub mod frame;
 pub mod model;
 pub mod npy;
 pub mod pixels;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod train;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use domain::DomainMix;
 pub use error::{Result, UfdnError};

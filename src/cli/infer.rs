@@ -7,7 +7,7 @@ use clap::Args;
 use crate::data::image_io::{load_rgb, save_png};
 use crate::device::open_device;
 use crate::error::{Result, UfdnError};
-use crate::frame::{encode_frame, translate_frame};
+use crate::frame::{encode_fitted, readback, translate_frame};
 use crate::model::Model;
 use crate::npy::npy_f32;
 
@@ -70,7 +70,9 @@ pub fn translate(args: TranslateArgs) -> Result<()> {
 
 pub fn encode(args: EncodeArgs) -> Result<()> {
     let model = load_model(&args.weights, &args.device)?;
-    let (values, shape) = encode_frame(&model, &load_rgb(&args.input)?)?;
+    let z = encode_fitted(&model, &load_rgb(&args.input)?)?;
+    let shape = z.dims();
+    let values = readback(z)?;
     std::fs::write(&args.out, npy_f32(&values, &shape)).map_err(|e| UfdnError::io(&args.out, e))?;
     println!("z {:?} -> {}", shape, args.out.display());
     Ok(())

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the npm package in pkg/: the wasm translator (size-optimised release profile,
+# wasm-bindgen --target web, wasm-opt) plus the default weights, and prints the sizes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+weights=${UFDN_WEIGHTS:-assets/default.ufdn}
+[ -f "$weights" ] || { echo "error: default weights $weights not found (set UFDN_WEIGHTS=FILE)" >&2; exit 1; }
+
+cargo rustc --lib --profile wasm-release --target wasm32-unknown-unknown --crate-type cdylib
+wasm=target/wasm32-unknown-unknown/wasm-release/ufdn.wasm
+optimised=target/wasm32-unknown-unknown/wasm-release/ufdn.opt.wasm
+bindgen_out=target/wasm32-unknown-unknown/wasm-release/bindgen
+if [ ! -f "$optimised" ] || [ "$wasm" -nt "$optimised" ]; then
+  rm -rf "$bindgen_out"
+  wasm-bindgen --target web --out-dir "$bindgen_out" --out-name ufdn "$wasm"
+  node_modules/.bin/wasm-opt -O "$bindgen_out/ufdn_bg.wasm" -o "$optimised"
+fi
+rm -rf pkg/snippets
+cp -r "$bindgen_out"/snippets "$bindgen_out"/ufdn.js "$bindgen_out"/ufdn.d.ts "$bindgen_out"/ufdn_bg.wasm.d.ts pkg/
+cp "$optimised" pkg/ufdn_bg.wasm
+cp "$weights" pkg/default.ufdn
+
+size() { printf '%-20s %10d bytes raw %10d bytes gzip\n' "$1" "$(stat -c %s "$2")" "$(gzip -9 -c "$2" | wc -c)"; }
+size "ufdn_bg.wasm" pkg/ufdn_bg.wasm
+size "default.ufdn" pkg/default.ufdn
+size "ufdn.js" pkg/ufdn.js

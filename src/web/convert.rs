@@ -1,0 +1,137 @@
+//! Conversions between JavaScript values and the library's types, each checked with an
+//! error message that says what the caller must pass.
+
+use image::{Rgb, RgbImage};
+use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array, Uint8ClampedArray};
+use wasm_bindgen::{Clamped, JsCast, JsValue};
+use web_sys::ImageData;
+
+use crate::domain::DomainMix;
+use crate::error::{Result, UfdnError};
+use crate::frame::MAX_SIDE;
+
+fn bad(message: impl Into<String>) -> UfdnError {
+    UfdnError::Input(message.into())
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A positive integer property `key` of `object`, at most `max`.
+fn dimension(object: &JsValue, key: &str, max: u32) -> Result<u32> {
+    let value = get(object, key).as_f64().ok_or_else(|| bad(format!("image.{key} must be a number")))?;
+    if value.fract() != 0.0 || value < 1.0 || value > f64::from(max) {
+        return Err(bad(format!("image.{key} is {value}: it must be a whole number from 1 to {max}")));
+    }
+    Ok(value as u32)
+}
+
+/// An `ImageData` or `{data: Uint8ClampedArray | Uint8Array, width, height}` as RGB (alpha dropped).
+pub fn image_from_js(value: &JsValue) -> Result<RgbImage> {
+    if !value.is_object() {
+        return Err(bad("image must be an ImageData or {data, width, height}"));
+    }
+    let width = dimension(value, "width", MAX_SIDE)?;
+    let height = dimension(value, "height", MAX_SIDE)?;
+    let data = get(value, "data");
+    let bytes = if let Some(clamped) = data.dyn_ref::<Uint8ClampedArray>() {
+        clamped.to_vec()
+    } else if let Some(plain) = data.dyn_ref::<Uint8Array>() {
+        plain.to_vec()
+    } else {
+        return Err(bad("image.data must be a Uint8ClampedArray (or Uint8Array) of RGBA bytes"));
+    };
+    let expected = width as usize * height as usize * 4;
+    if bytes.len() != expected {
+        return Err(bad(format!(
+            "image.data has {} bytes but a {width}x{height} RGBA image needs {expected}",
+            bytes.len()
+        )));
+    }
+    Ok(RgbImage::from_fn(width, height, |x, y| {
+        let i = 4 * (y as usize * width as usize + x as usize);
+        Rgb([bytes[i], bytes[i + 1], bytes[i + 2]])
+    }))
+}
+
+/// An RGB image as an opaque `ImageData`.
+pub fn image_to_js(image: &RgbImage) -> Result<ImageData> {
+    let mut rgba = Vec::with_capacity(image.width() as usize * image.height() as usize * 4);
+    for pixel in image.pixels() {
+        rgba.extend_from_slice(&[pixel[0], pixel[1], pixel[2], 255]);
+    }
+    ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), image.width(), image.height())
+        .map_err(|e| bad(format!("could not create ImageData: {e:?}")))
+}
+
+/// A target: a domain name (`"sketch"`, also `"sketch=0.3,paint=0.7"`) or an object of
+/// weights (`{sketch: 0.3, paint: 0.7}`).
+pub fn target_from_js(value: &JsValue, domains: &[String]) -> Result<DomainMix> {
+    if let Some(name) = value.as_string() {
+        return DomainMix::parse(domains, &name);
+    }
+    if !value.is_object() || value.is_array() {
+        return Err(bad(format!(
+            "target must be a domain name or an object of weights such as {{{}: 0.5, {}: 0.5}}",
+            domains[0], domains[1]
+        )));
+    }
+    let mut pairs = Vec::new();
+    for entry in Object::entries(value.unchecked_ref()).iter() {
+        let entry: Array = entry.unchecked_into();
+        let name = entry.get(0).as_string().unwrap_or_default();
+        let weight = entry.get(1).as_f64().ok_or_else(|| bad(format!("weight of '{name}' must be a number")))?;
+        pairs.push((name, weight as f32));
+    }
+    DomainMix::from_pairs(domains, &pairs)
+}
+
+/// A latent as `{data: Float32Array, shape: [1, c, h, w], width?, height?}`.
+pub struct Latent {
+    /// Values, row-major.
+    pub data: Vec<f32>,
+    /// Shape `[batch, channels, height, width]`.
+    pub shape: [usize; 4],
+    /// Size of the frame it was encoded from, if known (decode crops to it).
+    pub frame: Option<(u32, u32)>,
+}
+
+/// Builds the JS object of a latent.
+pub fn latent_to_js(latent: &Latent) -> JsValue {
+    let object = Object::new();
+    let shape: Array = latent.shape.iter().map(|&d| JsValue::from(d as u32)).collect();
+    let _ = Reflect::set(&object, &"data".into(), &Float32Array::from(latent.data.as_slice()));
+    let _ = Reflect::set(&object, &"shape".into(), &shape);
+    if let Some((w, h)) = latent.frame {
+        let _ = Reflect::set(&object, &"width".into(), &JsValue::from(w));
+        let _ = Reflect::set(&object, &"height".into(), &JsValue::from(h));
+    }
+    object.into()
+}
+
+/// Reads a latent object back, checking that data and shape agree.
+pub fn latent_from_js(value: &JsValue) -> Result<Latent> {
+    let data = get(value, "data");
+    let data = data
+        .dyn_ref::<Float32Array>()
+        .ok_or_else(|| bad("latent.data must be a Float32Array (as returned by encode)"))?
+        .to_vec();
+    let shape_value = get(value, "shape");
+    let dims: Vec<f64> = shape_value
+        .dyn_ref::<Array>()
+        .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+        .unwrap_or_default();
+    if dims.len() != 4 || dims.iter().any(|d| d.fract() != 0.0 || *d < 1.0 || *d > 65536.0) {
+        return Err(bad("latent.shape must be four positive whole numbers [1, channels, height, width]"));
+    }
+    let shape = [dims[0] as usize, dims[1] as usize, dims[2] as usize, dims[3] as usize];
+    if shape.iter().product::<usize>() != data.len() {
+        return Err(bad(format!("latent.data has {} values but shape {shape:?} needs {}", data.len(), shape.iter().product::<usize>())));
+    }
+    let frame = match (get(value, "width").is_undefined(), get(value, "height").is_undefined()) {
+        (true, true) => None,
+        _ => Some((dimension(value, "width", MAX_SIDE)?, dimension(value, "height", MAX_SIDE)?)),
+    };
+    Ok(Latent { data, shape, frame })
+}

@@ -1,0 +1,161 @@
+//! The browser API (wasm32 only): the `Translator` class exported with wasm-bindgen.
+//!
+//! It runs on WebGPU when the browser offers an adapter and falls back to burn's flex CPU
+//! backend otherwise. Every method returns a `Result`, so failures reach JavaScript as
+//! exceptions with a message and the translator stays usable afterwards.
+
+mod convert;
+
+use std::rc::Rc;
+
+use burn::tensor::{Device, Tensor, TensorData};
+use js_sys::{Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::error::{Result, UfdnError};
+use crate::frame::{Fit, PendingFrame, encode_fitted, readback_async, start_translate};
+use crate::model::Model;
+use convert::{Latent, image_from_js, image_to_js, latent_from_js, latent_to_js, target_from_js};
+
+#[wasm_bindgen(inline_js = r#"
+export async function fetch_default_weights() {
+  const url = new URL('../../default.ufdn', import.meta.url);
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`could not load the default model from ${url} (HTTP ${response.status}); serve default.ufdn beside the package's .wasm or pass weights to Translator.create(weights)`);
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn fetch_default_weights() -> std::result::Result<JsValue, JsValue>;
+}
+
+fn js_error(error: UfdnError) -> JsValue {
+    JsError::new(&error.to_string()).into()
+}
+
+/// Opens WebGPU if the browser offers it, else the CPU backend.
+async fn open_backend() -> (Device, &'static str) {
+    match Device::wgpu_options().init_async().await {
+        Ok(device) => (device, "webgpu"),
+        Err(_) => (Device::flex(), "cpu"),
+    }
+}
+
+struct Inner {
+    model: Model,
+    backend: &'static str,
+}
+
+/// A UFDN translator: translates images between the domains of its model, or into any mix.
+#[wasm_bindgen]
+pub struct Translator {
+    inner: Rc<Inner>,
+}
+
+impl Inner {
+    async fn translate(&self, image: JsValue, target: JsValue) -> Result<JsValue> {
+        let frame = image_from_js(&image)?;
+        let mix = target_from_js(&target, self.model.domains())?;
+        let pending = start_translate(&self.model, &frame, &mix)?;
+        let values = readback_async(pending.output.clone()).await?;
+        Ok(image_to_js(&pending.finish(&values))?.into())
+    }
+
+    async fn encode(&self, image: JsValue) -> Result<JsValue> {
+        let frame = image_from_js(&image)?;
+        let z = encode_fitted(&self.model, &frame)?;
+        let shape = z.dims();
+        let data = readback_async(z).await?;
+        Ok(latent_to_js(&Latent { data, shape, frame: Some(frame.dimensions()) }))
+    }
+
+    async fn decode(&self, latent: JsValue, target: JsValue) -> Result<JsValue> {
+        let latent = latent_from_js(&latent)?;
+        let mix = target_from_js(&target, self.model.domains())?;
+        let z = Tensor::<4>::from_data(TensorData::new(latent.data, latent.shape), self.model.device());
+        let output = self.model.decode(z, &mix)?;
+        let [_, _, height, width] = output.dims();
+        let (w, h) = latent.frame.unwrap_or((width as u32, height as u32));
+        let fit = Fit { width: w, height: h, resized: self.model.config.fixed_size() };
+        if !fit.resized && (w as usize > width || h as usize > height) {
+            return Err(UfdnError::Input(format!(
+                "latent.width/height ({w}x{h}) exceed the decoded {width}x{height} frame"
+            )));
+        }
+        let pending = PendingFrame::new(output, fit);
+        let values = readback_async(pending.output.clone()).await?;
+        Ok(image_to_js(&pending.finish(&values))?.into())
+    }
+}
+
+/// Runs `work` on the translator's state and returns a Promise of its result.
+fn spawn<F, Fut>(inner: &Rc<Inner>, work: F) -> Promise
+where
+    F: FnOnce(Rc<Inner>) -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<JsValue>> + 'static,
+{
+    let inner = inner.clone();
+    future_to_promise(async move { work(inner).await.map_err(js_error) })
+}
+
+#[wasm_bindgen]
+impl Translator {
+    /// Loads a model (the package's default model when `weights` is omitted) and opens
+    /// WebGPU, falling back to the CPU.
+    pub async fn create(weights: Option<Uint8Array>) -> std::result::Result<Translator, JsValue> {
+        let bytes = match weights {
+            Some(array) => array.to_vec(),
+            None => Uint8Array::new(&fetch_default_weights().await?).to_vec(),
+        };
+        let (device, backend) = open_backend().await;
+        let model = Model::from_bytes(&bytes, &device).map_err(js_error)?;
+        Ok(Translator { inner: Rc::new(Inner { model, backend }) })
+    }
+
+    /// `"webgpu"` or `"cpu"`.
+    #[wasm_bindgen(getter)]
+    pub fn backend(&self) -> String {
+        self.inner.backend.to_string()
+    }
+
+    /// The model's domain names, in code order.
+    pub fn domains(&self) -> Vec<String> {
+        self.inner.model.domains().to_vec()
+    }
+
+    /// Model facts: `{preset, parameters, steps, imageSize, stride, fixedSize}`.
+    pub fn info(&self) -> JsValue {
+        let model = &self.inner.model;
+        let object = js_sys::Object::new();
+        let set = |k: &str, v: JsValue| {
+            let _ = js_sys::Reflect::set(&object, &k.into(), &v);
+        };
+        set("preset", model.config.preset.clone().into());
+        set("parameters", (model.num_params() as f64).into());
+        set("steps", (model.steps as f64).into());
+        set("imageSize", (model.config.image_size as f64).into());
+        set("stride", (model.config.stride() as f64).into());
+        set("fixedSize", model.config.fixed_size().into());
+        object.into()
+    }
+
+    /// Translates an `ImageData` (or `{data, width, height}`) into `target`: a domain name or
+    /// a mix such as `{sketch: 0.3, paint: 0.7}`. Resolves to an `ImageData` of the input's size.
+    pub fn translate(&self, image: JsValue, target: JsValue) -> Promise {
+        spawn(&self.inner, |inner| async move { inner.translate(image, target).await })
+    }
+
+    /// Encodes an image: resolves to `{data: Float32Array, shape, width, height}`.
+    pub fn encode(&self, image: JsValue) -> Promise {
+        spawn(&self.inner, |inner| async move { inner.encode(image).await })
+    }
+
+    /// Decodes a latent from `encode` into `target`; resolves to an `ImageData`.
+    pub fn decode(&self, latent: JsValue, target: JsValue) -> Promise {
+        spawn(&self.inner, |inner| async move { inner.decode(latent, target).await })
+    }
+}

@@ -1,0 +1,126 @@
+// The wasm Translator through its JavaScript API in Chromium: WebGPU is chosen, results
+// match the native CLI, and bad input raises clear errors without breaking the translator.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { root, fixture, tmp, serve, launch, openPage, foreignRequests } from './harness.mjs';
+
+let server, origin, browser, page, requests;
+
+before(async () => {
+  ({ server, origin } = await serve());
+  browser = await launch({ webgpu: true });
+  ({ page, requests } = await openPage(browser, origin));
+  await page.evaluate(async () => {
+    const mod = await import('/pkg/ufdn.js');
+    await mod.default();
+    window.api = { mod, translator: await mod.Translator.create() };
+    // Decodes a PNG from the page's origin to exact RGBA pixels.
+    window.loadPixels = async (url) => {
+      const blob = await (await fetch(url)).blob();
+      const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(bitmap, 0, 0);
+      return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    };
+    window.psnr = (a, b) => {
+      let se = 0, n = 0;
+      for (let i = 0; i < a.data.length; i += 4) for (let c = 0; c < 3; c++) { const d = a.data[i + c] - b.data[i + c]; se += d * d; n++; }
+      return se === 0 ? Infinity : 10 * Math.log10((255 * 255) / (se / n));
+    };
+  });
+}, { timeout: 180_000 });
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+test('WebGPU is chosen and the model describes itself', async () => {
+  const info = await page.evaluate(() => ({
+    backend: window.api.translator.backend,
+    domains: window.api.translator.domains(),
+    info: window.api.translator.info(),
+  }));
+  assert.equal(info.backend, 'webgpu');
+  assert.ok(info.domains.length >= 2, JSON.stringify(info));
+  assert.ok(info.info.parameters > 0 && info.info.parameters <= 4_000_000);
+  assert.equal(info.info.preset, 'web');
+});
+
+test('a real PNG translated in the browser matches native `ufdn translate` (PSNR >= 40 dB)', async () => {
+  const domains = await page.evaluate(() => window.api.translator.domains());
+  const bin = join(root, 'target/release/ufdn');
+  for (const target of [domains[1], `${domains[1]}=0.3,${domains[2] ?? domains[0]}=0.7`]) {
+    const name = `native_${target.replace(/[^a-z0-9]/gi, '_')}.png`;
+    execFileSync(bin, ['translate', '--weights', join(root, 'pkg/default.ufdn'), '--to', target, fixture, join(tmp, name)]);
+    const result = await page.evaluate(async ({ target, name }) => {
+      const input = await window.loadPixels('/test-files/chelsea.png');
+      const output = await window.api.translator.translate(input, target);
+      const native = await window.loadPixels(`/test-files/${name}`);
+      return { psnr: window.psnr(output, native), size: [output.width, output.height], input: [input.width, input.height] };
+    }, { target, name });
+    assert.deepEqual(result.size, result.input, 'output keeps the input size');
+    assert.ok(result.psnr >= 40, `${target}: PSNR ${result.psnr} dB`);
+  }
+});
+
+test('encode and decode round-trip through the latent', async () => {
+  const r = await page.evaluate(async () => {
+    const t = window.api.translator;
+    const input = await window.loadPixels('/test-files/chelsea.png');
+    const z = await t.encode(input);
+    const decoded = await t.decode(z, t.domains()[0]);
+    const direct = await t.translate(input, t.domains()[0]);
+    return { shape: z.shape, len: z.data.length, size: [decoded.width, decoded.height], psnr: window.psnr(decoded, direct) };
+  });
+  assert.equal(r.shape.length, 4);
+  assert.equal(r.len, r.shape.reduce((a, b) => a * b, 1));
+  assert.deepEqual(r.size, [200, 133]);
+  assert.ok(r.psnr >= 40, `decode(encode(x)) vs translate(x): ${r.psnr} dB`);
+});
+
+test('bad input raises clear errors and the next valid call works', async () => {
+  const cases = await page.evaluate(async () => {
+    const { mod, translator: t } = window.api;
+    const good = new ImageData(16, 8);
+    const attempts = {
+      'zero-size image': () => t.translate({ data: new Uint8ClampedArray(0), width: 0, height: 0 }, 'photo'),
+      'data length mismatch': () => t.translate({ data: new Uint8ClampedArray(10), width: 4, height: 4 }, t.domains()[0]),
+      'not an image': () => t.translate('cat.png', t.domains()[0]),
+      'unknown domain': () => t.translate(good, 'oil-painting'),
+      'negative weight': () => t.translate(good, { [t.domains()[0]]: -1, [t.domains()[1]]: 2 }),
+      'NaN weight': () => t.translate(good, { [t.domains()[0]]: NaN }),
+      'all-zero weights': () => t.translate(good, { [t.domains()[0]]: 0, [t.domains()[1]]: 0 }),
+      'bad latent': () => t.decode({ data: new Float32Array(3), shape: [1, 2, 3, 4] }, t.domains()[0]),
+      'truncated weights': async () => {
+        const bytes = new Uint8Array(await (await fetch('/pkg/default.ufdn')).arrayBuffer());
+        return mod.Translator.create(bytes.slice(0, bytes.length >> 1));
+      },
+      'random weights bytes': () => mod.Translator.create(crypto.getRandomValues(new Uint8Array(4096))),
+    };
+    const out = {};
+    for (const [name, attempt] of Object.entries(attempts)) {
+      try { await attempt(); out[name] = 'no error'; } catch (e) { out[name] = String(e?.message ?? e); }
+      const after = await t.translate(good, t.domains()[1]);
+      if (after.width !== 16 || after.height !== 8) out[name] += ' / next call failed';
+    }
+    return out;
+  });
+  const expect = {
+    'zero-size image': /width is 0/, 'data length mismatch': /has 10 bytes .* needs 64/, 'not an image': /ImageData/,
+    'unknown domain': /unknown domain 'oil-painting'/, 'negative weight': />= 0/, 'NaN weight': /finite/,
+    'all-zero weights': /sum to zero/, 'bad latent': /needs 24/, 'truncated weights': /truncated/,
+    'random weights bytes': /not a ufdn weights file/,
+  };
+  for (const [name, pattern] of Object.entries(expect)) {
+    assert.match(cases[name], pattern, `${name}: ${cases[name]}`);
+    assert.doesNotMatch(cases[name], /next call failed|unreachable|panicked/, name);
+  }
+});
+
+test('the API page requested nothing outside its origin', () => {
+  assert.deepEqual(foreignRequests(requests, origin), []);
+});
