@@ -14,7 +14,10 @@ bindgen_out=target/wasm32-unknown-unknown/wasm-release/bindgen
 if [ ! -f "$optimised" ] || [ "$wasm" -nt "$optimised" ]; then
   rm -rf "$bindgen_out"
   wasm-bindgen --target web --out-dir "$bindgen_out" --out-name ufdn "$wasm"
-  node_modules/.bin/wasm-opt -O "$bindgen_out/ufdn_bg.wasm" -o "$optimised"
+  # The features rustc enables by default for wasm32-unknown-unknown.
+  node_modules/.bin/wasm-opt -O --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$bindgen_out/ufdn_bg.wasm" -o "$optimised"
 fi
 rm -rf pkg/snippets
 cp -r "$bindgen_out"/snippets "$bindgen_out"/ufdn.js "$bindgen_out"/ufdn.d.ts "$bindgen_out"/ufdn_bg.wasm.d.ts pkg/

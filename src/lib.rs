@@ -14,6 +14,8 @@ pub mod data;
 pub mod device;
 pub mod domain;
 pub mod error;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod eval;
 pub mod frame;
 pub mod model;
 pub mod npy;

@@ -105,3 +105,18 @@ fn paper_preset_parameter_count_matches_the_layer_table() {
     // The layer table gives 72.7 M for E+G (REFERENCE.md's "~50 M" is a rough figure).
     assert_eq!(encoder + generator, 72_691_075);
 }
+
+#[test]
+fn decode_of_a_read_back_latent_equals_translate() {
+    let model = Model::untrained(ModelConfig::web(common::domains()), &Device::flex()).unwrap();
+    let target = model.target("paint").unwrap();
+    let x = Tensor::<4>::random([1, 3, 24, 40], Distribution::Uniform(-1.0, 1.0), model.device());
+    let z = model.encode(x.clone()).unwrap();
+    let shape = z.dims();
+    let values = ufdn::frame::readback(z).unwrap();
+    let z = Tensor::<4>::from_data(burn::tensor::TensorData::new(values, shape), model.device());
+    let via_latent = ufdn::frame::readback(model.decode(z, &target).unwrap()).unwrap();
+    let direct = ufdn::frame::readback(model.translate(x, &target).unwrap()).unwrap();
+    let max_diff = via_latent.iter().zip(&direct).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    assert!(max_diff < 1e-5, "max difference {max_diff}");
+}

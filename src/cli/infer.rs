@@ -7,6 +7,7 @@ use clap::Args;
 use crate::data::image_io::{load_rgb, save_png};
 use crate::device::open_device;
 use crate::error::{Result, UfdnError};
+use crate::eval::{EvalOptions, evaluate};
 use crate::frame::{encode_fitted, readback, translate_frame};
 use crate::model::Model;
 use crate::npy::npy_f32;
@@ -41,6 +42,28 @@ pub struct EncodeArgs {
     device: String,
     /// Input image.
     input: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Weights (or checkpoint) file.
+    #[arg(long)]
+    weights: PathBuf,
+    /// Dataset root with train/ and test/ (as `ufdn data build` writes).
+    #[arg(long)]
+    data: PathBuf,
+    /// Folder for report.md and grid.png.
+    #[arg(long, default_value = "eval")]
+    out: PathBuf,
+    /// Training steps of the domain classifier and the latent probe.
+    #[arg(long, default_value_t = 400)]
+    probe_steps: usize,
+    /// At most this many images per domain and split.
+    #[arg(long, default_value_t = 300)]
+    limit: usize,
+    /// Compute device: flex (CPU) or wgpu.
+    #[arg(long, default_value = "flex")]
+    device: String,
 }
 
 #[derive(Debug, Args)]
@@ -91,5 +114,14 @@ pub fn info(args: InfoArgs) -> Result<()> {
     } else {
         println!("input: any size (padded to a multiple of {})", c.stride());
     }
+    Ok(())
+}
+
+pub fn eval(args: EvalArgs) -> Result<()> {
+    let model = load_model(&args.weights, &args.device)?;
+    let opts = EvalOptions { data: args.data, out: args.out.clone(), probe_steps: args.probe_steps, limit: args.limit };
+    let report = evaluate(&model, &opts)?;
+    println!("{}", report.markdown(&model));
+    println!("wrote {} and {}", args.out.join("report.md").display(), args.out.join("grid.png").display());
     Ok(())
 }

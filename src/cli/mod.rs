@@ -32,6 +32,9 @@ enum Command {
     Encode(infer::EncodeArgs),
     /// Describe a weights or checkpoint file.
     Info(infer::InfoArgs),
+    /// Measure a model on a dataset's held-out split: PSNR/SSIM per direction, domain
+    /// accuracy, latent leakage, retrieval; writes report.md and grid.png.
+    Eval(infer::EvalArgs),
     /// Measure training steps/s and translate ms/image for both presets.
     Bench(bench::BenchArgs),
 }
@@ -44,6 +47,7 @@ pub fn run() -> Result<()> {
         Command::Translate(args) => infer::translate(args),
         Command::Encode(args) => infer::encode(args),
         Command::Info(args) => infer::info(args),
+        Command::Eval(args) => infer::eval(args),
         Command::Bench(args) => bench::run(args),
     }
 }

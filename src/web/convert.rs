@@ -3,7 +3,7 @@
 
 use image::{Rgb, RgbImage};
 use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array, Uint8ClampedArray};
-use wasm_bindgen::{Clamped, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::ImageData;
 
 use crate::domain::DomainMix;
@@ -55,13 +55,16 @@ pub fn image_from_js(value: &JsValue) -> Result<RgbImage> {
     }))
 }
 
-/// An RGB image as an opaque `ImageData`.
+/// An RGB image as an opaque `ImageData` whose pixels live in JavaScript memory (an
+/// `ImageData` built on a view of wasm memory would change as soon as wasm reuses it).
 pub fn image_to_js(image: &RgbImage) -> Result<ImageData> {
     let mut rgba = Vec::with_capacity(image.width() as usize * image.height() as usize * 4);
     for pixel in image.pixels() {
         rgba.extend_from_slice(&[pixel[0], pixel[1], pixel[2], 255]);
     }
-    ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), image.width(), image.height())
+    let pixels = Uint8ClampedArray::new_with_length(rgba.len() as u32);
+    pixels.copy_from(&rgba);
+    ImageData::new_with_js_u8_clamped_array_and_sh(&pixels, image.width(), image.height())
         .map_err(|e| bad(format!("could not create ImageData: {e:?}")))
 }
 

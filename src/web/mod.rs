@@ -37,17 +37,31 @@ fn js_error(error: UfdnError) -> JsValue {
     JsError::new(&error.to_string()).into()
 }
 
-/// Opens WebGPU if the browser offers it, else the CPU backend.
-async fn open_backend() -> (Device, &'static str) {
-    match Device::wgpu_options().init_async().await {
-        Ok(device) => (device, "webgpu"),
-        Err(_) => (Device::flex(), "cpu"),
+/// The backend chosen for this page: the device, its name, and why WebGPU was not used.
+type Backend = (Device, &'static str, Option<String>);
+
+thread_local! {
+    /// WebGPU can be initialised once per page; every translator shares the result.
+    static BACKEND: std::cell::RefCell<Option<Backend>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Opens WebGPU if the browser offers it, else the CPU backend with the reason; the first
+/// call decides for the page.
+async fn open_backend() -> Backend {
+    if let Some(backend) = BACKEND.with(|b| b.borrow().clone()) {
+        return backend;
     }
+    let backend = match Device::wgpu_options().init_async().await {
+        Ok(device) => (device, "webgpu", None),
+        Err(e) => (Device::flex(), "cpu", Some(format!("{e:?}"))),
+    };
+    BACKEND.with(|b| b.borrow_mut().get_or_insert(backend).clone())
 }
 
 struct Inner {
     model: Model,
     backend: &'static str,
+    fallback_reason: Option<String>,
 }
 
 /// A UFDN translator: translates images between the domains of its model, or into any mix.
@@ -111,15 +125,21 @@ impl Translator {
             Some(array) => array.to_vec(),
             None => Uint8Array::new(&fetch_default_weights().await?).to_vec(),
         };
-        let (device, backend) = open_backend().await;
+        let (device, backend, fallback_reason) = open_backend().await;
         let model = Model::from_bytes(&bytes, &device).map_err(js_error)?;
-        Ok(Translator { inner: Rc::new(Inner { model, backend }) })
+        Ok(Translator { inner: Rc::new(Inner { model, backend, fallback_reason }) })
     }
 
     /// `"webgpu"` or `"cpu"`.
     #[wasm_bindgen(getter)]
     pub fn backend(&self) -> String {
         self.inner.backend.to_string()
+    }
+
+    /// Why WebGPU could not be used (undefined when it is in use).
+    #[wasm_bindgen(getter, js_name = fallbackReason)]
+    pub fn fallback_reason(&self) -> Option<String> {
+        self.inner.fallback_reason.clone()
     }
 
     /// The model's domain names, in code order.

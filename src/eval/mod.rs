@@ -1,0 +1,248 @@
+//! `ufdn eval`: translation quality on a held-out split against exact ground truth, domain
+//! accuracy of translations, latent leakage and cross-domain retrieval.
+
+pub mod metrics;
+pub mod probes;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use image::RgbImage;
+use image::imageops::FilterType;
+
+use crate::data::dataset::DomainDataset;
+use crate::data::image_io::{load_rgb, save_png};
+use crate::data::sources::walk_files;
+use burn::module::Module;
+
+use crate::domain::DomainMix;
+use crate::error::{Result, UfdnError};
+use crate::frame::{encode_fitted, readback, translate_frame};
+use crate::model::Model;
+use crate::pixels::rgb_to_chw;
+use crate::train::samples::{sample_grid, sample_inputs};
+use metrics::{psnr, ssim};
+use probes::{Samples, accuracy, fit};
+
+/// Per-split images: for every domain, the images of the same file names, in name order.
+struct Split {
+    names: Vec<String>,
+    images: Vec<Vec<RgbImage>>,
+}
+
+fn load_split(dir: &Path, domains: &[String], limit: usize) -> Result<Split> {
+    let list = |domain: &str| -> Result<Vec<String>> {
+        let mut names: Vec<String> = walk_files(&dir.join(domain))?
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .filter(|n| n.ends_with(".png") || n.ends_with(".jpg"))
+            .collect();
+        names.sort();
+        Ok(names)
+    };
+    let names: Vec<String> = list(&domains[0])?.into_iter().take(limit).collect();
+    if names.is_empty() {
+        return Err(UfdnError::Input(format!("{}: no images", dir.join(&domains[0]).display())));
+    }
+    let mut images = Vec::new();
+    for domain in domains {
+        let folder = dir.join(domain);
+        let mut row = Vec::with_capacity(names.len());
+        for name in &names {
+            let path = folder.join(name);
+            if !path.is_file() {
+                return Err(UfdnError::Input(format!(
+                    "{}: missing; eval needs the same file names in every domain folder (as `ufdn data build` writes)",
+                    path.display()
+                )));
+            }
+            row.push(load_rgb(&path)?);
+        }
+        images.push(row);
+    }
+    Ok(Split { names, images })
+}
+
+/// One source → target row of the quality table.
+#[derive(Debug, Clone)]
+pub struct PairScore {
+    /// Source domain.
+    pub source: String,
+    /// Target domain.
+    pub target: String,
+    /// Mean PSNR of translations against ground truth (dB).
+    pub psnr: f64,
+    /// Mean SSIM of translations against ground truth.
+    pub ssim: f64,
+    /// Mean PSNR of the untranslated input against ground truth (dB).
+    pub baseline_psnr: f64,
+    /// Mean SSIM of the untranslated input against ground truth.
+    pub baseline_ssim: f64,
+    /// Fraction of translations the domain classifier assigns to the target.
+    pub domain_accuracy: f64,
+}
+
+/// Everything `ufdn eval` measures.
+#[derive(Debug, Clone)]
+pub struct EvalReport {
+    /// Per direction scores (source ≠ target, plus identity reconstructions).
+    pub pairs: Vec<PairScore>,
+    /// The domain classifier's accuracy on real test images.
+    pub classifier_accuracy: f64,
+    /// A fresh probe's accuracy telling the domain from test z (chance: 1/N).
+    pub latent_leakage: f64,
+    /// Per non-photo domain: share of test images whose z finds the same photo's z as its
+    /// nearest neighbour among all test photos.
+    pub retrieval: Vec<(String, f64)>,
+    /// Test images per domain.
+    pub test_images: usize,
+}
+
+fn resized_planes(image: &RgbImage, size: usize) -> Vec<f32> {
+    rgb_to_chw(&image::imageops::resize(image, size as u32, size as u32, FilterType::Triangle))
+}
+
+fn latent_samples(model: &Model, split: &Split) -> Result<(Samples, Vec<Vec<Vec<f32>>>)> {
+    let mut samples = Samples::default();
+    let mut flat = Vec::new();
+    for (d, images) in split.images.iter().enumerate() {
+        let mut row = Vec::with_capacity(images.len());
+        for image in images {
+            let z = encode_fitted(model, image)?;
+            let [_, c, h, w] = z.dims();
+            samples.item = [c, h, w];
+            let values = readback(z)?;
+            samples.push(&values, d);
+            row.push(values);
+        }
+        flat.push(row);
+    }
+    Ok((samples, flat))
+}
+
+fn nearest(query: &[f32], candidates: &[Vec<f32>]) -> usize {
+    let dist = |c: &Vec<f32>| query.iter().zip(c).map(|(a, b)| (a - b) * (a - b)).sum::<f32>();
+    (0..candidates.len()).min_by(|&a, &b| dist(&candidates[a]).total_cmp(&dist(&candidates[b]))).unwrap_or(0)
+}
+
+/// Options of `ufdn eval`.
+#[derive(Debug, Clone)]
+pub struct EvalOptions {
+    /// Dataset root with `train/` and `test/` (as `ufdn data build` writes).
+    pub data: PathBuf,
+    /// Folder for `report.md` and `grid.png`.
+    pub out: PathBuf,
+    /// Steps of the classifier and probe fits.
+    pub probe_steps: usize,
+    /// At most this many images per domain and split.
+    pub limit: usize,
+}
+
+/// Runs the evaluation of `model`.
+pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
+    let domains = model.domains().to_vec();
+    let n = domains.len();
+    let size = model.config.image_size;
+    let test = load_split(&opts.data.join("test"), &domains, opts.limit)?;
+    let train = load_split(&opts.data.join("train"), &domains, opts.limit)?;
+    let device = model.device().clone();
+
+    // Domain classifier on real train images (the image discriminator's architecture).
+    let mut real_train = Samples { item: [3, size, size], ..Samples::default() };
+    let mut real_test = real_train.clone();
+    for (d, images) in train.images.iter().enumerate() {
+        images.iter().for_each(|im| real_train.push(&resized_planes(im, size), d));
+    }
+    for (d, images) in test.images.iter().enumerate() {
+        images.iter().for_each(|im| real_test.push(&resized_planes(im, size), d));
+    }
+    let classify = |m: &crate::model::image_disc::ImageDisc, x: Tensor4| m.forward(x).1;
+    let classifier = fit(model.config.init_image_disc(&device), classify, &real_train, n, opts.probe_steps, &device).valid();
+    let classifier_accuracy = accuracy(&classifier, classify, &real_test, n, &device)?;
+
+    // Translation quality against ground truth, and domain accuracy of translations.
+    let mut pairs = Vec::new();
+    for (s, source) in domains.iter().enumerate() {
+        for (t, target) in domains.iter().enumerate() {
+            let mix = DomainMix::one_hot(t, n);
+            let mut judged = Samples { item: [3, size, size], ..Samples::default() };
+            let (mut p, mut q, mut bp, mut bq) = (0.0, 0.0, 0.0, 0.0);
+            for (input, truth) in test.images[s].iter().zip(&test.images[t]) {
+                let output = translate_frame(model, input, &mix)?;
+                p += psnr(&output, truth);
+                q += ssim(&output, truth);
+                bp += psnr(input, truth);
+                bq += ssim(input, truth);
+                judged.push(&resized_planes(&output, size), t);
+            }
+            let m = test.names.len() as f64;
+            let domain_accuracy = accuracy(&classifier, classify, &judged, n, &device)?;
+            pairs.push(PairScore {
+                source: source.clone(),
+                target: target.clone(),
+                psnr: p / m,
+                ssim: q / m,
+                baseline_psnr: bp / m,
+                baseline_ssim: bq / m,
+                domain_accuracy,
+            });
+        }
+    }
+
+    // Latent leakage: a fresh latent discriminator fitted on train z, tested on test z.
+    let (z_train, _) = latent_samples(model, &train)?;
+    let (z_test, z_flat) = latent_samples(model, &test)?;
+    let probe_logits = |m: &crate::model::latent_disc::LatentDisc, x: Tensor4| m.forward(x);
+    let probe = fit(model.config.init_latent_disc(&device), probe_logits, &z_train, n, opts.probe_steps, &device).valid();
+    let latent_leakage = accuracy(&probe, probe_logits, &z_test, n, &device)?;
+
+    // Retrieval: each non-photo test image's z against all test photos' z.
+    let photo = domains.iter().position(|d| d == "photo").unwrap_or(0);
+    let retrieval = (0..n)
+        .filter(|&d| d != photo)
+        .map(|d| {
+            let hits = (0..test.names.len()).filter(|&i| nearest(&z_flat[d][i], &z_flat[photo]) == i).count();
+            (domains[d].clone(), hits as f64 / test.names.len() as f64)
+        })
+        .collect();
+
+    let report = EvalReport { pairs, classifier_accuracy, latent_leakage, retrieval, test_images: test.names.len() };
+    std::fs::create_dir_all(&opts.out).map_err(|e| UfdnError::io(&opts.out, e))?;
+    let grid_size = if model.config.fixed_size() { size } else { test.images[0][0].width() as usize };
+    let grid_data = DomainDataset::load(&opts.data.join("test"), &domains, grid_size)?;
+    let (planes, rows) = sample_inputs(&grid_data, 2);
+    let grid = sample_grid(model, &planes, rows, grid_size)?;
+    save_png(&grid, &opts.out.join("grid.png"))?;
+    let path = opts.out.join("report.md");
+    std::fs::write(&path, report.markdown(model)).map_err(|e| UfdnError::io(&path, e))?;
+    Ok(report)
+}
+
+type Tensor4 = burn::tensor::Tensor<4>;
+
+impl EvalReport {
+    /// The report as markdown tables.
+    pub fn markdown(&self, model: &Model) -> String {
+        let n = model.domains().len() as f64;
+        let mut s = String::new();
+        let _ = writeln!(s, "Model: {} preset, {} steps; {} held-out images per domain.\n", model.config.preset, model.steps, self.test_images);
+        let _ = writeln!(s, "| source → target | PSNR dB | baseline PSNR | SSIM | baseline SSIM | domain accuracy |");
+        let _ = writeln!(s, "|---|---|---|---|---|---|");
+        for p in &self.pairs {
+            let _ = writeln!(
+                s,
+                "| {} → {} | {:.2} | {:.2} | {:.3} | {:.3} | {:.1} % |",
+                p.source, p.target, p.psnr, p.baseline_psnr, p.ssim, p.baseline_ssim, 100.0 * p.domain_accuracy
+            );
+        }
+        let _ = writeln!(s, "\nBaseline: the input itself as the output. Domain accuracy: share of outputs that a classifier trained on real train images assigns to the target domain.\n");
+        let _ = writeln!(s, "| measure | value |");
+        let _ = writeln!(s, "|---|---|");
+        let _ = writeln!(s, "| domain classifier on real test images | {:.1} % |", 100.0 * self.classifier_accuracy);
+        let _ = writeln!(s, "| latent leakage (probe accuracy on test z; chance {:.1} %) | {:.1} % |", 100.0 / n, 100.0 * self.latent_leakage);
+        for (domain, top1) in &self.retrieval {
+            let _ = writeln!(s, "| retrieval top-1, {domain} → photo | {:.1} % |", 100.0 * top1);
+        }
+        s
+    }
+}
