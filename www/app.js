@@ -14,6 +14,7 @@ let translator = null;
 let target = null;          // a domain name or {a: w, b: 1 - w}
 let stream = null;
 let busy = false;
+let rerun = false;           // the input or target changed during a translation
 
 function setStatus(text, isError = false) {
   $('status').textContent = text;
@@ -45,7 +46,8 @@ function mixTarget() {
 
 // Translates what is on the input canvas into the output canvas.
 async function translateInput() {
-  if (!translator || busy) return;
+  if (!translator) return;
+  if (busy) { rerun = true; return; }
   const input = $('input');
   const ctx = input.getContext('2d', { willReadFrequently: true });
   const image = ctx.getImageData(0, 0, input.width, input.height);
@@ -65,6 +67,10 @@ async function translateInput() {
   } finally {
     busy = false;
   }
+  // A still image whose target changed meanwhile is translated again (the camera loop
+  // brings a new frame by itself).
+  if (rerun && !stream) { rerun = false; await translateInput(); }
+  rerun = false;
 }
 
 function drawScaled(source, width, height) {
