@@ -8,9 +8,10 @@ weights=${UFDN_WEIGHTS:-assets/default.ufdn}
 [ -f "$weights" ] || { echo "error: default weights $weights not found (set UFDN_WEIGHTS=FILE)" >&2; exit 1; }
 
 cargo rustc --lib --profile wasm-release --target wasm32-unknown-unknown --crate-type cdylib
-wasm=target/wasm32-unknown-unknown/wasm-release/ufdn.wasm
-optimised=target/wasm32-unknown-unknown/wasm-release/ufdn.opt.wasm
-bindgen_out=target/wasm32-unknown-unknown/wasm-release/bindgen
+out_dir=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release
+wasm=$out_dir/ufdn.wasm
+optimised=$out_dir/ufdn.opt.wasm
+bindgen_out=$out_dir/bindgen
 if [ ! -f "$optimised" ] || [ "$wasm" -nt "$optimised" ]; then
   rm -rf "$bindgen_out"
   wasm-bindgen --target web --out-dir "$bindgen_out" --out-name ufdn "$wasm"

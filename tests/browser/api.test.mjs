@@ -52,7 +52,7 @@ test('WebGPU is chosen and the model describes itself', async () => {
 
 test('a real PNG translated in the browser matches native `ufdn translate` (PSNR >= 40 dB)', async () => {
   const domains = await page.evaluate(() => window.api.translator.domains());
-  const bin = join(root, 'target/release/ufdn');
+  const bin = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'release/ufdn');
   for (const target of [domains[1], `${domains[1]}=0.3,${domains[2] ?? domains[0]}=0.7`]) {
     const name = `native_${target.replace(/[^a-z0-9]/gi, '_')}.png`;
     execFileSync(bin, ['translate', '--weights', join(root, 'pkg/default.ufdn'), '--to', target, fixture, join(tmp, name)]);
