@@ -93,6 +93,23 @@ fn build_train_resume_translate_encode_info() {
     assert!(header.contains("'shape': (1, 16, 27, 40)"), "{header}");
     assert_eq!(npy.len() % 64, (16 * 27 * 40 * 4) % 64);
 
+    // Evaluation on the held-out split: a row per direction, the probes, a report and a grid.
+    let eval_dir = dir.join("eval");
+    let printed = ok(&["eval", "--weights", s(&weights), "--data", s(&data), "--out", s(&eval_dir), "--probe-steps", "20"]);
+    let report = std::fs::read_to_string(eval_dir.join("report.md")).unwrap();
+    assert_eq!(printed.trim_end().lines().next(), report.lines().next());
+    for source in ["photo", "sketch", "paint"] {
+        for target in ["photo", "sketch", "paint"] {
+            assert!(report.contains(&format!("| {source} → {target} |")), "{report}");
+        }
+    }
+    for measure in ["domain classifier on real test images", "latent leakage", "retrieval top-1, sketch → photo"] {
+        assert!(report.contains(measure), "{report}");
+    }
+    assert!(report.contains("| photo → photo |") && report.contains("| inf |"), "identity baseline is exact: {report}");
+    let grid = image::open(eval_dir.join("grid.png")).unwrap();
+    assert_eq!((grid.width(), grid.height()), (4 * 34, 6 * 34));
+
     // User errors: one line, exit code 1, no panic.
     let missing = dir.join("missing.ufdn");
     fails(&["translate", "--weights", s(&missing), "--to", "sketch", s(&photo), s(&dir.join("x.png"))], "missing.ufdn");

@@ -13,8 +13,6 @@ use image::imageops::FilterType;
 use crate::data::dataset::DomainDataset;
 use crate::data::image_io::{load_rgb, save_png};
 use crate::data::sources::walk_files;
-use burn::module::Module;
-
 use crate::domain::DomainMix;
 use crate::error::{Result, UfdnError};
 use crate::frame::{encode_fitted, readback, translate_frame};
@@ -157,7 +155,7 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
         images.iter().for_each(|im| real_test.push(&resized_planes(im, size), d));
     }
     let classify = |m: &crate::model::image_disc::ImageDisc, x: Tensor4| m.forward(x).1;
-    let classifier = fit(model.config.init_image_disc(&device), classify, &real_train, n, opts.probe_steps, &device).valid();
+    let classifier = fit(|d| model.config.init_image_disc(d), classify, &real_train, n, opts.probe_steps, &device);
     let classifier_accuracy = accuracy(&classifier, classify, &real_test, n, &device)?;
 
     // Translation quality against ground truth, and domain accuracy of translations.
@@ -193,7 +191,7 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
     let (z_train, _) = latent_samples(model, &train)?;
     let (z_test, z_flat) = latent_samples(model, &test)?;
     let probe_logits = |m: &crate::model::latent_disc::LatentDisc, x: Tensor4| m.forward(x);
-    let probe = fit(model.config.init_latent_disc(&device), probe_logits, &z_train, n, opts.probe_steps, &device).valid();
+    let probe = fit(|d| model.config.init_latent_disc(d), probe_logits, &z_train, n, opts.probe_steps, &device);
     let latent_leakage = accuracy(&probe, probe_logits, &z_test, n, &device)?;
 
     // Retrieval: each non-photo test image's z against all test photos' z.

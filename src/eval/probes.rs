@@ -50,14 +50,16 @@ impl Samples {
     }
 }
 
-/// Fits `model` (whose `logits` map `[n, c, h, w]` to `[n, classes]`) to `train` with Adam.
-pub fn fit<M, F>(model: M, logits: F, train: &Samples, classes: usize, steps: usize, device: &Device) -> M
+/// Fits a fresh model built by `init` (whose `logits` map `[n, c, h, w]` to `[n, classes]`)
+/// to `train` with Adam, and returns it in inference mode.
+pub fn fit<M, I, F>(init: I, logits: F, train: &Samples, classes: usize, steps: usize, device: &Device) -> M
 where
     M: Module + Clone,
+    I: FnOnce(&Device) -> M,
     F: Fn(&M, Tensor<4>) -> Tensor<2>,
 {
     let device = device.clone().autodiff();
-    let mut model = model.fork(&device);
+    let mut model = init(&device);
     let mut optimizer = AdamConfig::new().init();
     let mut rng = StdRng::seed_from_u64(17);
     for _ in 0..steps {
@@ -67,7 +69,7 @@ where
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optimizer.step(1e-3, model, grads);
     }
-    model
+    model.valid()
 }
 
 /// Fraction of `samples` whose arg-max logit is their label.
