@@ -6,6 +6,7 @@ mod common;
 use burn::tensor::{Device, Distribution, Tensor};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use ufdn::model::record::Precision;
 use ufdn::model::{Model, ModelConfig};
 use ufdn::train::config::GroupRates;
 use ufdn::train::schedule::LossWeights;
@@ -30,7 +31,7 @@ fn outputs(model: &Model, x: &Tensor<4>) -> Vec<f32> {
 #[test]
 fn save_then_load_gives_identical_outputs() {
     let model = trained_model();
-    let bytes = model.to_bytes().unwrap();
+    let bytes = model.to_bytes(Precision::F32).unwrap();
     let loaded = Model::from_bytes(&bytes, &Device::flex()).unwrap();
     assert_eq!(loaded.config, model.config);
     assert_eq!(loaded.steps, 5);
@@ -42,13 +43,34 @@ fn save_then_load_gives_identical_outputs() {
     assert_ne!(outputs(&model, &x), outputs(&fresh, &x));
 }
 
+fn psnr(a: &[f32], b: &[f32]) -> f64 {
+    // Values in [-1, 1]: peak-to-peak 2.
+    let mse = a.iter().zip(b).map(|(x, y)| f64::from(x - y).powi(2)).sum::<f64>() / a.len() as f64;
+    10.0 * (4.0 / mse).log10()
+}
+
+#[test]
+fn half_precision_weights_are_half_the_size_and_nearly_identical() {
+    let model = trained_model();
+    let x = Tensor::<4>::random([2, 3, 32, 32], Distribution::Uniform(-1.0, 1.0), model.device());
+    let reference = outputs(&model, &x);
+    let full = model.to_bytes(Precision::F32).unwrap();
+    let half = model.to_bytes(Precision::F16).unwrap();
+    assert!(half.len() < full.len() * 6 / 10, "{} vs {} bytes", half.len(), full.len());
+    assert_eq!(outputs(&model, &x), reference, "exporting must not change the model");
+    let loaded = Model::from_bytes(&half, &Device::flex()).unwrap();
+    let quality = psnr(&reference, &outputs(&loaded, &x));
+    assert!(quality >= 45.0, "f16 weights: {quality} dB against f32");
+    assert!(quality.is_finite(), "f16 should differ from f32 at least slightly");
+}
+
 fn load_error(bytes: &[u8]) -> String {
     Model::from_bytes(bytes, &Device::flex()).unwrap_err().to_string()
 }
 
 #[test]
 fn damaged_files_are_refused_with_clear_errors() {
-    let bytes = trained_model().to_bytes().unwrap();
+    let bytes = trained_model().to_bytes(Precision::F32).unwrap();
     assert!(load_error(&[]).contains("not a ufdn weights file"));
     assert!(load_error(b"PNG\x89 definitely not weights").contains("not a ufdn weights file"));
     let mut rng = StdRng::seed_from_u64(9);
@@ -86,7 +108,7 @@ fn weights_of_another_architecture_are_refused() {
     let model = trained_model();
     // Same file, but its header claims the web preset: the tensors do not fit.
     let claimed = ModelConfig::web(common::domains());
-    let mut container = ufdn::model::container::Container::from_bytes(&model.to_bytes().unwrap()).unwrap();
+    let mut container = ufdn::model::container::Container::from_bytes(&model.to_bytes(Precision::F32).unwrap()).unwrap();
     container.header.config = claimed;
     let err = load_error(&container.to_bytes().unwrap());
     assert!(err.contains("do not match the architecture"), "{err}");

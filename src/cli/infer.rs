@@ -10,6 +10,7 @@ use crate::error::{Result, UfdnError};
 use crate::eval::{EvalOptions, evaluate};
 use crate::frame::{encode_fitted, readback, translate_frame};
 use crate::model::Model;
+use crate::model::record::Precision;
 use crate::npy::npy_f32;
 
 #[derive(Debug, Args)]
@@ -64,6 +65,19 @@ pub struct EvalArgs {
     /// Compute device: flex (CPU) or wgpu.
     #[arg(long, default_value = "flex")]
     device: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Weights or checkpoint file to read.
+    #[arg(long)]
+    weights: PathBuf,
+    /// Weights file to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// Store parameters as 16-bit floats (half the size).
+    #[arg(long)]
+    half: bool,
 }
 
 #[derive(Debug, Args)]
@@ -123,5 +137,14 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     let report = evaluate(&model, &opts)?;
     println!("{}", report.markdown(&model));
     println!("wrote {} and {}", args.out.join("report.md").display(), args.out.join("grid.png").display());
+    Ok(())
+}
+
+pub fn export(args: ExportArgs) -> Result<()> {
+    let model = load_model(&args.weights, "flex")?;
+    let precision = if args.half { Precision::F16 } else { Precision::F32 };
+    let bytes = model.to_bytes(precision)?;
+    std::fs::write(&args.out, &bytes).map_err(|e| UfdnError::io(&args.out, e))?;
+    println!("{} ({precision:?}, {} bytes)", args.out.display(), bytes.len());
     Ok(())
 }

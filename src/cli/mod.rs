@@ -30,6 +30,8 @@ enum Command {
     Translate(infer::TranslateArgs),
     /// Encode an image to its latent z (written as .npy).
     Encode(infer::EncodeArgs),
+    /// Write inference weights (E+G) from a weights or checkpoint file, optionally in f16.
+    Export(infer::ExportArgs),
     /// Describe a weights or checkpoint file.
     Info(infer::InfoArgs),
     /// Measure a model on a dataset's held-out split: PSNR/SSIM per direction, domain
@@ -47,6 +49,7 @@ pub fn run() -> Result<()> {
         Command::Translate(args) => infer::translate(args),
         Command::Encode(args) => infer::encode(args),
         Command::Info(args) => infer::info(args),
+        Command::Export(args) => infer::export(args),
         Command::Eval(args) => infer::eval(args),
         Command::Bench(args) => bench::run(args),
     }

@@ -1,12 +1,39 @@
 //! Module parameters to and from bytes (burnpack records), with errors instead of panics.
 
-use burn::module::Module;
+use burn::module::{Module, ModuleMapper, Param};
 use burn::store::ModuleRecord;
-use burn::tensor::Bytes;
+use burn::tensor::{Bytes, FloatDType, Tensor};
 
 use crate::error::{Result, UfdnError};
 
-/// Serialises every parameter (and BatchNorm running statistics) of `module`.
+/// Storage precision of parameters in a file; loading always converts back to the
+/// module's own precision (f32).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// 32-bit floats, exact.
+    F32,
+    /// 16-bit floats: half the size, for shipping inference weights.
+    F16,
+}
+
+/// Casts every float parameter to one dtype.
+struct CastFloats(FloatDType);
+
+impl ModuleMapper for CastFloats {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let dtype = self.0;
+        param.map(|t| t.cast(dtype))
+    }
+}
+
+/// Casts every float parameter of `module` to f16. Parameters share storage with the
+/// module they were cloned from, so only call this on a module of its own (a fresh copy).
+pub fn to_half<M: Module>(module: M) -> M {
+    module.map(&mut CastFloats(FloatDType::F16))
+}
+
+/// Serialises every parameter (and BatchNorm running statistics) of `module`, in the
+/// precision its parameters have.
 pub fn module_to_bytes<M: Module>(module: M) -> Result<Vec<u8>> {
     let bytes = module
         .into_record()

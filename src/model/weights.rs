@@ -5,7 +5,7 @@ use burn::tensor::{Device, Tensor};
 
 use super::config::ModelConfig;
 use super::container::Container;
-use super::record::{module_from_bytes, module_to_bytes};
+use super::record::{Precision, module_from_bytes, module_to_bytes, to_half};
 use super::translator::{Translator, code_tensor};
 use crate::domain::DomainMix;
 use crate::error::{Result, UfdnError};
@@ -45,10 +45,18 @@ impl Model {
         Ok(Self::new(config, container.header.steps, &net, device))
     }
 
-    /// Serialises the model as a weights file.
-    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+    /// Serialises the model as a weights file with parameters stored at `precision`.
+    pub fn to_bytes(&self, precision: Precision) -> Result<Vec<u8>> {
         let mut container = Container::new("weights", self.config.clone(), self.steps, serde_json::Value::Null);
-        container.push(TRANSLATOR_SECTION, module_to_bytes(self.net.clone())?);
+        let full = module_to_bytes(self.net.clone())?;
+        let section = match precision {
+            Precision::F32 => full,
+            Precision::F16 => {
+                let copy = module_from_bytes(self.config.init_translator(&self.device), &full)?;
+                module_to_bytes(to_half(copy))?
+            }
+        };
+        container.push(TRANSLATOR_SECTION, section);
         container.to_bytes()
     }
 

@@ -15,6 +15,7 @@ use crate::data::image_io::save_png;
 use crate::device::open_device;
 use crate::error::{Result, UfdnError};
 use crate::model::Model;
+use crate::model::record::Precision;
 
 /// Where to read data and write results.
 #[derive(Debug, Clone)]
@@ -125,7 +126,7 @@ pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
         }
         if step % cfg.checkpoint_every == 0 || last {
             write_atomic(&paths.checkpoint(), &trainer.checkpoint_bytes()?)?;
-            write_atomic(&paths.weights(), &trainer.model().to_bytes()?)?;
+            write_atomic(&paths.weights(), &trainer.model().to_bytes(Precision::F32)?)?;
             if !opts.progress {
                 eprintln!("step {step}/{}: {}", cfg.steps, summary(&losses));
             }
