@@ -33,6 +33,18 @@ extern "C" {
     async fn fetch_default_weights() -> std::result::Result<JsValue, JsValue>;
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** RGBA pixels: an ImageData or any object with the same fields. */
+export type ImageLike = ImageData | { data: Uint8ClampedArray | Uint8Array; width: number; height: number };
+/** A domain name, or non-negative weights per domain (normalised to sum to 1). */
+export type Target = string | Record<string, number>;
+/** A latent code as returned by encode(); width/height are the encoded frame's size. */
+export interface Latent { data: Float32Array; shape: number[]; width?: number; height?: number }
+/** Facts about the loaded model. */
+export interface ModelInfo { preset: string; parameters: number; steps: number; imageSize: number; stride: number; fixedSize: boolean }
+"#;
+
 fn js_error(error: UfdnError) -> JsValue {
     JsError::new(&error.to_string()).into()
 }
@@ -148,6 +160,7 @@ impl Translator {
     }
 
     /// Model facts: `{preset, parameters, steps, imageSize, stride, fixedSize}`.
+    #[wasm_bindgen(unchecked_return_type = "ModelInfo")]
     pub fn info(&self) -> JsValue {
         let model = &self.inner.model;
         let object = js_sys::Object::new();
@@ -165,17 +178,28 @@ impl Translator {
 
     /// Translates an `ImageData` (or `{data, width, height}`) into `target`: a domain name or
     /// a mix such as `{sketch: 0.3, paint: 0.7}`. Resolves to an `ImageData` of the input's size.
-    pub fn translate(&self, image: JsValue, target: JsValue) -> Promise {
+    #[wasm_bindgen(unchecked_return_type = "Promise<ImageData>")]
+    pub fn translate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ImageLike")] image: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
+    ) -> Promise {
         spawn(&self.inner, |inner| async move { inner.translate(image, target).await })
     }
 
     /// Encodes an image: resolves to `{data: Float32Array, shape, width, height}`.
-    pub fn encode(&self, image: JsValue) -> Promise {
+    #[wasm_bindgen(unchecked_return_type = "Promise<Latent>")]
+    pub fn encode(&self, #[wasm_bindgen(unchecked_param_type = "ImageLike")] image: JsValue) -> Promise {
         spawn(&self.inner, |inner| async move { inner.encode(image).await })
     }
 
     /// Decodes a latent from `encode` into `target`; resolves to an `ImageData`.
-    pub fn decode(&self, latent: JsValue, target: JsValue) -> Promise {
+    #[wasm_bindgen(unchecked_return_type = "Promise<ImageData>")]
+    pub fn decode(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Latent")] latent: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
+    ) -> Promise {
         spawn(&self.inner, |inner| async move { inner.decode(latent, target).await })
     }
 }
