@@ -3,7 +3,8 @@
 mod common;
 
 use burn::module::Module;
-use burn::tensor::{Device, Distribution, Tensor};
+use burn::tensor::{Device, Distribution, Tensor, TensorData};
+use ufdn::model::layers::enlarge;
 use ufdn::DomainMix;
 use ufdn::model::translator::code_tensor;
 use ufdn::model::{Model, ModelConfig};
@@ -37,23 +38,33 @@ fn paper_preset_shapes() {
 fn web_preset_shapes_at_training_size() {
     let config = ModelConfig::web(common::domains());
     config.validate().unwrap();
-    check_shapes(&config, 64, [32, 8, 8]);
+    check_shapes(&config, 64, [16, 16, 16]);
 }
 
 #[test]
 fn web_preset_translates_any_multiple_of_its_stride() {
     let config = ModelConfig::web(common::domains());
-    assert_eq!(config.stride(), 8);
+    assert_eq!(config.stride(), 4);
     let model = Model::untrained(config, &Device::flex()).unwrap();
     let target = model.target("sketch=0.3,paint=0.7").unwrap();
-    for (h, w) in [(8, 8), (40, 96), (256, 256)] {
+    for (h, w) in [(4, 4), (40, 96), (256, 256)] {
         let x = Tensor::<4>::zeros([1, 3, h, w], model.device());
         assert_eq!(model.translate(x.clone(), &target).unwrap().dims(), [1, 3, h, w]);
-        assert_eq!(model.encode(x).unwrap().dims(), [1, 32, h / 8, w / 8]);
+        assert_eq!(model.encode(x).unwrap().dims(), [1, 16, h / 4, w / 4]);
     }
     let odd = Tensor::<4>::zeros([1, 3, 30, 32], model.device());
     let err = model.translate(odd, &target).unwrap_err().to_string();
-    assert!(err.contains("multiples of 8"), "{err}");
+    assert!(err.contains("multiples of 4"), "{err}");
+}
+
+#[test]
+fn resize_upsampling_repeats_each_pixel() {
+    let device = Device::flex();
+    // [1, 1, 2, 2] → [1, 1, 4, 4]
+    let x = Tensor::<4>::from_data(TensorData::new(vec![1.0f32, 2.0, 3.0, 4.0], [1, 1, 2, 2]), &device);
+    let big = enlarge(x, 2).into_data().try_to_vec::<f32>().unwrap();
+    let expected = [1., 1., 2., 2., 1., 1., 2., 2., 3., 3., 4., 4., 3., 3., 4., 4.];
+    assert_eq!(big, expected);
 }
 
 #[test]
@@ -119,4 +130,20 @@ fn decode_of_a_read_back_latent_equals_translate() {
     let direct = ufdn::frame::readback(model.translate(x, &target).unwrap()).unwrap();
     let max_diff = via_latent.iter().zip(&direct).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
     assert!(max_diff < 1e-5, "max difference {max_diff}");
+}
+
+#[test]
+fn web_encoder_starts_with_little_sampling_noise() {
+    let device = Device::flex();
+    let x = Tensor::<4>::random([2, 3, 32, 32], Distribution::Uniform(-1.0, 1.0), &device);
+    let mean_logvar = |config: ModelConfig| {
+        let (_, logvar) = config.init_translator(&device).encoder.forward(x.clone());
+        logvar.mean().into_scalar::<f32>()
+    };
+    let web = mean_logvar(ModelConfig::web(common::domains()));
+    assert!((web + 6.0).abs() < 0.5, "web logvar starts at {web}");
+    let mut official = ModelConfig::web(common::domains());
+    official.encoder.logvar_bias = 0.0;
+    let official = mean_logvar(official);
+    assert!(official.abs() < 0.5, "unbiased logvar starts at {official}");
 }

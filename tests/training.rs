@@ -8,6 +8,8 @@ use rand::rngs::StdRng;
 use ufdn::data::dataset::Batch;
 use ufdn::train::config::GroupRates;
 use ufdn::train::schedule::LossWeights;
+use ufdn::train::trainer::Trainer;
+use burn::tensor::Device;
 
 use common::{OFF, ON, config, dataset, trainer};
 
@@ -33,6 +35,29 @@ fn latent_discriminator_learns_and_encoder_fools_it() {
     assert!(
         mean(&e[25..]) > mean(&dv[25..]) + 0.1,
         "E against a frozen D_v should raise D_v's cross-entropy: {e:?}"
+    );
+}
+
+/// D_v's cross-entropy over 30 steps of training alone, with sampling noise far larger
+/// than the encoder's mean (σ ≈ 55).
+fn latent_disc_under_noise(on_mean: bool) -> Vec<f32> {
+    let data = dataset(if on_mean { "noise_on_mean" } else { "noise_on_z" });
+    let batch: Batch = data.sample(4, &mut StdRng::seed_from_u64(1));
+    let only_adv = LossWeights { latent_adversarial: ON, reconstruction: OFF, kl: OFF, ..LossWeights::OFFICIAL };
+    let mut train = config(GroupRates { translator: 0.0, latent_disc: 2e-3, image_disc: 0.0 }, only_adv);
+    train.latent_adversary_on_mean = on_mean;
+    let mut model = common::tiny_config();
+    model.encoder.logvar_bias = 8.0;
+    let mut t = Trainer::new(train, model, &Device::flex()).unwrap();
+    (0..30).map(|_| t.step(&batch).latent_disc).collect()
+}
+
+#[test]
+fn sampling_noise_hides_the_domain_from_a_latent_disc_on_z_but_not_on_the_mean() {
+    let (on_z, on_mean) = (latent_disc_under_noise(false), latent_disc_under_noise(true));
+    assert!(
+        mean(&on_mean[25..]) + 0.1 < mean(&on_z[25..]),
+        "D_v on the mean should learn what noise hides on z: mean {on_mean:?}, z {on_z:?}"
     );
 }
 

@@ -140,12 +140,15 @@ pub struct EvalOptions {
 pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
     let domains = model.domains().to_vec();
     let n = domains.len();
-    let size = model.config.image_size;
     let test = load_split(&opts.data.join("test"), &domains, opts.limit)?;
     let train = load_split(&opts.data.join("train"), &domains, opts.limit)?;
     let device = model.device().clone();
 
-    // Domain classifier on real train images (the image discriminator's architecture).
+    // Domain classifier on real train images (the image discriminator's architecture), at
+    // the test images' own size where the model takes any size: a 2× downscale hides part
+    // of what tells a paint from a photo.
+    let size = if model.config.fixed_size() { model.config.image_size } else { test.images[0][0].width() as usize };
+    let judge = crate::model::ModelConfig { image_size: size, ..model.config.clone() };
     let mut real_train = Samples { item: [3, size, size], ..Samples::default() };
     let mut real_test = real_train.clone();
     for (d, images) in train.images.iter().enumerate() {
@@ -155,7 +158,7 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
         images.iter().for_each(|im| real_test.push(&resized_planes(im, size), d));
     }
     let classify = |m: &crate::model::image_disc::ImageDisc, x: Tensor4| m.forward(x).1;
-    let classifier = fit(|d| model.config.init_image_disc(d), classify, &real_train, n, opts.probe_steps, &device);
+    let classifier = fit(|d| judge.init_image_disc(d), classify, &real_train, n, opts.probe_steps, &device);
     let classifier_accuracy = accuracy(&classifier, classify, &real_test, n, &device)?;
 
     // Translation quality against ground truth, and domain accuracy of translations.
@@ -206,10 +209,9 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
 
     let report = EvalReport { pairs, classifier_accuracy, latent_leakage, retrieval, test_images: test.names.len() };
     std::fs::create_dir_all(&opts.out).map_err(|e| UfdnError::io(&opts.out, e))?;
-    let grid_size = if model.config.fixed_size() { size } else { test.images[0][0].width() as usize };
-    let grid_data = DomainDataset::load(&opts.data.join("test"), &domains, grid_size)?;
+    let grid_data = DomainDataset::load(&opts.data.join("test"), &domains, size)?;
     let (planes, rows) = sample_inputs(&grid_data, 2);
-    let grid = sample_grid(model, &planes, rows, grid_size)?;
+    let grid = sample_grid(model, &planes, rows, size)?;
     save_png(&grid, &opts.out.join("grid.png"))?;
     let path = opts.out.join("report.md");
     std::fs::write(&path, report.markdown(model)).map_err(|e| UfdnError::io(&path, e))?;

@@ -1,6 +1,6 @@
 //! Encoder E: image → (mu, logvar) of q(z | x).
 
-use burn::module::Module;
+use burn::module::{Module, Param};
 use burn::nn::conv::Conv2d;
 use burn::tensor::{Device, Tensor};
 
@@ -19,7 +19,9 @@ impl EncoderConfig {
     /// Builds the encoder with freshly initialised weights.
     pub fn init(&self, device: &Device) -> Encoder {
         let (trunk, input) = down_stack(3, &self.layers, self.batch_norm, device);
-        Encoder { trunk, mu: conv(input, &self.latent, device), logvar: conv(input, &self.latent, device) }
+        let mut logvar = conv(input, &self.latent, device);
+        logvar.bias = logvar.bias.map(|b| Param::from_tensor(b.val().add_scalar(self.logvar_bias).detach()));
+        Encoder { trunk, mu: conv(input, &self.latent, device), logvar }
     }
 }
 

@@ -23,7 +23,7 @@ impl GeneratorConfig {
         let mut layers = Vec::with_capacity(self.layers.len());
         for (i, spec) in self.layers.iter().enumerate() {
             let code = if i == 0 || self.code_every_layer { domains } else { 0 };
-            layers.push(UpBlock::new(input + code, spec, i != last, self.batch_norm, device));
+            layers.push(UpBlock::new(input + code, spec, self.upsample, i != last, self.batch_norm, device));
             input = spec.channels;
         }
         Generator { layers, code_every_layer: self.code_every_layer }

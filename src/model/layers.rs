@@ -7,7 +7,7 @@ use burn::nn::{BatchNorm, BatchNormConfig, Initializer, Linear, LinearConfig, Pa
 use burn::tensor::activation::leaky_relu;
 use burn::tensor::{Device, Tensor};
 
-use super::config::ConvSpec;
+use super::config::{ConvSpec, Upsample};
 
 /// LeakyReLU slope used everywhere (REFERENCE.md section 1).
 pub const LEAKY_SLOPE: f64 = 0.2;
@@ -59,34 +59,61 @@ impl DownBlock {
     }
 }
 
-/// Transposed convolution, optional BatchNorm, optional LeakyReLU (off for the output layer).
+/// Nearest-neighbour enlargement: every pixel becomes a `factor`×`factor` block.
+///
+/// `[batch, channels, height, width]` → `[batch, channels, height · factor, width · factor]`.
+pub fn enlarge(x: Tensor<4>, factor: usize) -> Tensor<4> {
+    if factor == 1 {
+        return x;
+    }
+    let [b, c, h, w] = x.dims();
+    // [b, c, h, 1, w, 1] → [b, c, h, factor, w, factor]
+    x.reshape([b, c, h, 1, w, 1]).expand([b, c, h, factor, w, factor]).reshape([b, c, h * factor, w * factor])
+}
+
+/// Upsampling convolution, optional BatchNorm, optional LeakyReLU (off for the output layer).
+///
+/// Exactly one of `conv` (transposed) and `resize_conv` (after a nearest-neighbour
+/// enlargement) is set; the field names keep weights files of transposed generators valid.
 #[derive(Module, Debug)]
 pub struct UpBlock {
-    conv: ConvTranspose2d,
+    conv: Option<ConvTranspose2d>,
+    resize_conv: Option<Conv2d>,
     norm: Option<BatchNorm>,
+    #[module(skip)]
+    factor: usize,
     #[module(skip)]
     activate: bool,
 }
 
 impl UpBlock {
     /// A block from `input` channels; the output layer has neither norm nor activation.
-    pub fn new(input: usize, spec: &ConvSpec, hidden: bool, batch_norm: bool, device: &Device) -> Self {
+    pub fn new(input: usize, spec: &ConvSpec, mode: Upsample, hidden: bool, batch_norm: bool, device: &Device) -> Self {
         let p = spec.padding;
-        let conv = ConvTranspose2dConfig::new([input, spec.channels], [spec.kernel, spec.kernel])
-            .with_stride([spec.stride, spec.stride])
-            .with_padding([p, p])
-            .with_initializer(init_normal())
-            .init(device);
+        let transposed = || {
+            ConvTranspose2dConfig::new([input, spec.channels], [spec.kernel, spec.kernel])
+                .with_stride([spec.stride, spec.stride])
+                .with_padding([p, p])
+                .with_initializer(init_normal())
+                .init(device)
+        };
+        let resize = || conv(input, &ConvSpec { stride: 1, ..*spec }, device);
         Self {
-            conv,
+            conv: (mode == Upsample::Transposed).then(transposed),
+            resize_conv: (mode == Upsample::Resize).then(resize),
             norm: (hidden && batch_norm).then(|| BatchNormConfig::new(spec.channels).init(device)),
+            factor: spec.stride,
             activate: hidden,
         }
     }
 
     /// `[batch, in, height, width]` → `[batch, out, height · stride, width · stride]`.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let x = self.conv.forward(x);
+        let x = match (&self.conv, &self.resize_conv) {
+            (Some(conv), _) => conv.forward(x),
+            (None, Some(conv)) => conv.forward(enlarge(x, self.factor)),
+            (None, None) => x,
+        };
         let x = match &self.norm {
             Some(norm) => norm.forward(x),
             None => x,

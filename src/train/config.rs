@@ -47,6 +47,9 @@ pub struct TrainConfig {
     pub penalty_step: f64,
     /// Loss-weight ramps.
     pub weights: LossWeights,
+    /// D_v judges (and E fools it with) the posterior mean, which inference uses, instead
+    /// of the sampled z (official): noise can then not hide the domain from D_v.
+    pub latent_adversary_on_mean: bool,
     /// Steps between sample grids.
     pub sample_every: u64,
     /// Steps between checkpoints.
@@ -72,6 +75,7 @@ impl Default for TrainConfig {
             penalty_weight: 100.0,
             penalty_step: 1e-2,
             weights: LossWeights::OFFICIAL,
+            latent_adversary_on_mean: false,
             sample_every: 500,
             checkpoint_every: 500,
             seed: 0,

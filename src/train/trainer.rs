@@ -148,9 +148,10 @@ impl Trainer {
         let (mu, logvar) = self.translator.encoder.forward(x.clone());
         let eps = mu.random_like(Distribution::Normal(0.0, 1.0));
         let z = mu.clone() + logvar.clone().mul_scalar(0.5).exp() * eps;
+        let judged = if self.config.latent_adversary_on_mean { mu.clone() } else { z.clone() };
 
-        // 1. D_v learns to tell the source domain from z.
-        let dv_loss = cross_entropy(self.latent_disc.forward(z.clone().detach()), source.clone());
+        // 1. D_v learns to tell the source domain from z (or its mean).
+        let dv_loss = cross_entropy(self.latent_disc.forward(judged.clone().detach()), source.clone());
         losses.latent_disc = value(&dv_loss);
         let grads = GradientsParams::from_grads(dv_loss.backward(), &self.latent_disc);
         self.latent_disc = self.opt_latent.step(self.config.lr.latent_disc, self.latent_disc.clone(), grads);
@@ -180,7 +181,7 @@ impl Trainer {
         let rec = mse(recon, x);
         let kl = kl_divergence(mu, logvar);
         let complement = source.neg().add_scalar(1.0);
-        let latent_adv = bce_with_logits(self.latent_disc.forward(z.clone()), complement);
+        let latent_adv = bce_with_logits(self.latent_disc.forward(judged), complement);
         losses.reconstruction = value(&rec);
         losses.kl = value(&kl);
         losses.latent_adversarial = value(&latent_adv);

@@ -14,7 +14,7 @@ use ufdn::train::config::GroupRates;
 use ufdn::train::schedule::{LossWeights, Ramp};
 use ufdn::train::{TrainConfig, Trainer};
 use ufdn::model::config::{
-    ConvSpec, EncoderConfig, GeneratorConfig, ImageDiscConfig, LatentDiscConfig, ModelConfig,
+    ConvSpec, EncoderConfig, GeneratorConfig, ImageDiscConfig, LatentDiscConfig, ModelConfig, Upsample,
 };
 
 /// The fixture photos shipped with the tests.
@@ -35,9 +35,10 @@ pub fn tiny_config() -> ModelConfig {
         preset: "tiny".into(),
         domains: domains(),
         image_size: 32,
-        encoder: EncoderConfig { layers: vec![down(16), down(32)], latent: same(16), batch_norm: true },
+        encoder: EncoderConfig { layers: vec![down(16), down(32)], latent: same(16), batch_norm: true, logvar_bias: 0.0 },
         generator: GeneratorConfig {
             layers: vec![same(32), down(16), down(3)],
+            upsample: Upsample::Transposed,
             batch_norm: true,
             code_every_layer: true,
         },
