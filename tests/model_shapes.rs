@@ -7,6 +7,7 @@ use burn::tensor::{Device, Distribution, Tensor, TensorData};
 use ufdn::model::layers::enlarge;
 use ufdn::DomainMix;
 use ufdn::model::translator::code_tensor;
+use ufdn::model::config::{ConvSpec, Upsample};
 use ufdn::model::{Model, ModelConfig};
 
 fn check_shapes(config: &ModelConfig, side: usize, latent: [usize; 3]) {
@@ -38,23 +39,23 @@ fn paper_preset_shapes() {
 fn web_preset_shapes_at_training_size() {
     let config = ModelConfig::web(common::domains());
     config.validate().unwrap();
-    check_shapes(&config, 64, [16, 16, 16]);
+    check_shapes(&config, 64, [32, 8, 8]);
 }
 
 #[test]
 fn web_preset_translates_any_multiple_of_its_stride() {
     let config = ModelConfig::web(common::domains());
-    assert_eq!(config.stride(), 4);
+    assert_eq!(config.stride(), 8);
     let model = Model::untrained(config, &Device::flex()).unwrap();
     let target = model.target("sketch=0.3,paint=0.7").unwrap();
-    for (h, w) in [(4, 4), (40, 96), (256, 256)] {
+    for (h, w) in [(8, 8), (40, 96), (256, 256)] {
         let x = Tensor::<4>::zeros([1, 3, h, w], model.device());
         assert_eq!(model.translate(x.clone(), &target).unwrap().dims(), [1, 3, h, w]);
-        assert_eq!(model.encode(x).unwrap().dims(), [1, 16, h / 4, w / 4]);
+        assert_eq!(model.encode(x).unwrap().dims(), [1, 32, h / 8, w / 8]);
     }
     let odd = Tensor::<4>::zeros([1, 3, 30, 32], model.device());
     let err = model.translate(odd, &target).unwrap_err().to_string();
-    assert!(err.contains("multiples of 4"), "{err}");
+    assert!(err.contains("multiples of 8"), "{err}");
 }
 
 #[test]
@@ -65,6 +66,19 @@ fn resize_upsampling_repeats_each_pixel() {
     let big = enlarge(x, 2).into_data().try_to_vec::<f32>().unwrap();
     let expected = [1., 1., 2., 2., 1., 1., 2., 2., 3., 3., 4., 4., 3., 3., 4., 4.];
     assert_eq!(big, expected);
+}
+
+#[test]
+fn resize_generator_has_the_transposed_one_s_shapes() {
+    let mut config = common::tiny_config();
+    config.generator.upsample = Upsample::Resize;
+    config.generator.layers = [32, 16, 3].map(|c| ConvSpec::new(c, 3, 2, 1)).to_vec();
+    config.generator.layers[0].stride = 1;
+    config.validate().unwrap();
+    check_shapes(&config, 32, [16, 8, 8]);
+    // A 4×4 kernel after resizing would not give back the input size.
+    config.generator.layers[1].kernel = 4;
+    assert!(config.validate().is_err());
 }
 
 #[test]
@@ -133,17 +147,17 @@ fn decode_of_a_read_back_latent_equals_translate() {
 }
 
 #[test]
-fn web_encoder_starts_with_little_sampling_noise() {
+fn logvar_bias_sets_the_initial_sampling_noise() {
     let device = Device::flex();
     let x = Tensor::<4>::random([2, 3, 32, 32], Distribution::Uniform(-1.0, 1.0), &device);
     let mean_logvar = |config: ModelConfig| {
         let (_, logvar) = config.init_translator(&device).encoder.forward(x.clone());
         logvar.mean().into_scalar::<f32>()
     };
-    let web = mean_logvar(ModelConfig::web(common::domains()));
-    assert!((web + 6.0).abs() < 0.5, "web logvar starts at {web}");
-    let mut official = ModelConfig::web(common::domains());
-    official.encoder.logvar_bias = 0.0;
-    let official = mean_logvar(official);
+    let mut biased = ModelConfig::web(common::domains());
+    biased.encoder.logvar_bias = -6.0;
+    let biased = mean_logvar(biased);
+    assert!((biased + 6.0).abs() < 0.5, "biased logvar starts at {biased}");
+    let official = mean_logvar(ModelConfig::web(common::domains()));
     assert!(official.abs() < 0.5, "unbiased logvar starts at {official}");
 }

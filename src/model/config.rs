@@ -146,29 +146,28 @@ impl ModelConfig {
         }
     }
 
-    /// The browser network: fully convolutional, a 16-channel latent at 1/4 of the frame,
-    /// the domain code at every generator layer, resize-convolution upsampling.
+    /// The browser network: fully convolutional, spatial latent at 1/8 of the frame,
+    /// the domain code at every generator layer.
     pub fn web(domains: Vec<String>) -> Self {
         let down = |c| ConvSpec::new(c, 4, 2, 1);
         let same = |c| ConvSpec::new(c, 3, 1, 1);
-        let up = |c| ConvSpec::new(c, 3, 2, 1);
         Self {
             preset: "web".into(),
             domains,
             image_size: 64,
             encoder: EncoderConfig {
-                layers: vec![down(32), down(64), same(96)],
-                latent: same(16),
+                layers: vec![down(48), down(96), down(192), same(192)],
+                latent: same(32),
                 batch_norm: true,
-                logvar_bias: -6.0,
+                logvar_bias: 0.0,
             },
             generator: GeneratorConfig {
-                layers: vec![same(96), same(96), up(48), up(3)],
-                upsample: Upsample::Resize,
+                layers: vec![same(192), same(192), down(96), down(48), down(3)],
+                upsample: Upsample::Transposed,
                 batch_norm: true,
                 code_every_layer: true,
             },
-            latent_disc: LatentDiscConfig { convs: vec![same(64), down(64), down(64)], hidden: vec![64] },
+            latent_disc: LatentDiscConfig { convs: vec![same(64), down(64)], hidden: vec![64] },
             image_disc: ImageDiscConfig { layers: [32, 64, 128, 128].map(down).to_vec(), hidden: 256 },
         }
     }
