@@ -13,7 +13,10 @@ use ufdn::train::schedule::LossWeights;
 
 /// A tiny model trained for a few steps (so BatchNorm statistics are not the defaults).
 fn trained_model() -> Model {
-    let data = common::dataset("weights_model");
+    // Built once: tests of this binary run in parallel and would otherwise rewrite the same
+    // folder while another test reads it.
+    static DATA: std::sync::OnceLock<ufdn::data::dataset::DomainDataset> = std::sync::OnceLock::new();
+    let data = DATA.get_or_init(|| common::dataset("weights_model"));
     let rates = GroupRates { translator: 1e-3, latent_disc: 1e-3, image_disc: 1e-3 };
     let mut t = common::trainer(common::config(rates, LossWeights::OFFICIAL));
     let mut rng = StdRng::seed_from_u64(8);

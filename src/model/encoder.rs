@@ -19,9 +19,11 @@ impl EncoderConfig {
     /// Builds the encoder with freshly initialised weights.
     pub fn init(&self, device: &Device) -> Encoder {
         let (trunk, input) = down_stack(3, &self.layers, self.batch_norm, device);
+        // mu before logvar: the order of random draws the shipped model was trained with.
+        let mu = conv(input, &self.latent, device);
         let mut logvar = conv(input, &self.latent, device);
         logvar.bias = logvar.bias.map(|b| Param::from_tensor(b.val().add_scalar(self.logvar_bias).detach()));
-        Encoder { trunk, mu: conv(input, &self.latent, device), logvar }
+        Encoder { trunk, mu, logvar }
     }
 }
 
