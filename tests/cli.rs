@@ -110,6 +110,19 @@ fn build_train_resume_translate_encode_info() {
     let grid = image::open(eval_dir.join("grid.png")).unwrap();
     assert_eq!((grid.width(), grid.height()), (4 * 34, 6 * 34));
 
+    // Training on random 16-px windows of the 32-px images: the grid stays at the stored scale.
+    let crop_run = dir.join("run_crop");
+    for (crop_from, name) in [(32, "crop32.toml"), (8, "crop8.toml")] {
+        let cropping = TrainConfig { image_size: Some(16), crop_from: Some(crop_from), ..config.clone() };
+        std::fs::write(dir.join(name), toml::to_string(&cropping).unwrap()).unwrap();
+    }
+    let crop_train = ["train", "--data", s(&train_dir), "--out", s(&crop_run), "--steps", "2", "--sample-every", "2"];
+    ok(&[&crop_train[..], &["--config", s(&dir.join("crop32.toml"))]].concat());
+    let grid = image::open(crop_run.join("samples/step_0000002.png")).unwrap();
+    assert_eq!((grid.width(), grid.height()), (4 * 34, 6 * 34));
+    assert!(ok(&["info", s(&crop_run.join("weights.ufdn"))]).contains("training image size: 16"));
+    fails(&[&crop_train[..], &["--config", s(&dir.join("crop8.toml"))]].concat(), "crop_from must be at least image_size");
+
     // User errors: one line, exit code 1, no panic.
     let missing = dir.join("missing.ufdn");
     fails(&["translate", "--weights", s(&missing), "--to", "sketch", s(&photo), s(&dir.join("x.png"))], "missing.ufdn");

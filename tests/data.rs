@@ -107,6 +107,38 @@ fn dataset_batches_are_balanced_and_in_range() {
     assert!(missing.unwrap_err().to_string().contains("oil"));
 }
 
+/// Where `window` (`[3, c, c]`) sits in `image` (`[3, s, s]`), possibly mirrored.
+fn window_offset(image: &[f32], s: usize, window: &[f32], c: usize) -> Option<(usize, usize)> {
+    let at = |x0: usize, y0: usize, mirror: bool| {
+        (0..3 * c * c).all(|i| {
+            let (ch, y, x) = (i / (c * c), i / c % c, i % c);
+            let x = if mirror { c - 1 - x } else { x };
+            window[i] == image[ch * s * s + (y0 + y) * s + x0 + x]
+        })
+    };
+    (0..=s - c).flat_map(|y| (0..=s - c).map(move |x| (x, y))).find(|&(x, y)| at(x, y, false) || at(x, y, true))
+}
+
+#[test]
+fn cropped_batches_are_windows_of_the_stored_images_at_their_scale() {
+    let dir = common::temp_dir("crops");
+    common::build_fixture_dataset(&dir, 32, 2);
+    let data = DomainDataset::load(&dir.join("train"), &common::domains(), 32).unwrap();
+    assert!(data.clone().cropped_to(40).unwrap_err().to_string().contains("must be at least"));
+    let data = data.cropped_to(16).unwrap();
+    let mut rng = rand::SeedableRng::seed_from_u64(2);
+    let mut offsets = BTreeSet::new();
+    for _ in 0..10 {
+        let batch = data.sample(2, &mut rng);
+        assert_eq!((batch.size, batch.images.len()), (16, 6 * 3 * 16 * 16));
+        for (window, &d) in batch.images.chunks(3 * 16 * 16).zip(&batch.labels) {
+            let found = (0..data.len_of(d)).find_map(|i| window_offset(data.image(d, i), 32, window, 16));
+            offsets.insert(found.expect("a batch image is not a window of any stored image of its domain"));
+        }
+    }
+    assert!(offsets.len() > 5, "crops should land at many places, got {offsets:?}");
+}
+
 #[test]
 fn domain_mixes_parse_and_reject_bad_weights() {
     let d = common::domains();

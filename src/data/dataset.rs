@@ -17,8 +17,10 @@ use crate::pixels::rgb_to_chw;
 pub struct DomainDataset {
     /// Domain names, in label order.
     pub domains: Vec<String>,
-    /// Image side in pixels.
+    /// Side in pixels of the stored images.
     pub size: usize,
+    /// Side in pixels of the images a batch holds: random crops when below `size`.
+    crop: usize,
     /// Per domain, the images as flattened `[3, size, size]` planes.
     images: Vec<Vec<Vec<f32>>>,
 }
@@ -84,7 +86,19 @@ impl DomainDataset {
             }
             images.push(planes);
         }
-        Ok(Self { domains: domains.to_vec(), size, images })
+        Ok(Self { domains: domains.to_vec(), size, crop: size, images })
+    }
+
+    /// Makes batches hold random `crop`×`crop` windows of the stored images, which keeps
+    /// their pixel scale instead of shrinking them to the training size.
+    pub fn cropped_to(self, crop: usize) -> Result<Self> {
+        if crop == 0 || crop > self.size {
+            return Err(UfdnError::Input(format!(
+                "training crops of {crop} px cannot come from images of {} px: crop_from must be at least image_size",
+                self.size
+            )));
+        }
+        Ok(Self { crop, ..self })
     }
 
     /// Number of images of domain `d`.
@@ -97,23 +111,35 @@ impl DomainDataset {
         &self.images[d][i]
     }
 
-    /// A batch of `per_domain` random images from every domain (randomly mirrored),
-    /// ordered domain by domain.
+    /// A batch of `per_domain` random images from every domain (randomly cropped when the
+    /// dataset crops, randomly mirrored), ordered domain by domain.
     pub fn sample(&self, per_domain: usize, rng: &mut StdRng) -> Batch {
-        let plane = 3 * self.size * self.size;
-        let mut images = Vec::with_capacity(self.domains.len() * per_domain * plane);
+        let (side, crop) = (self.size, self.crop);
+        let mut images = Vec::with_capacity(self.domains.len() * per_domain * 3 * crop * crop);
         let mut labels = Vec::with_capacity(self.domains.len() * per_domain);
         for (d, domain_images) in self.images.iter().enumerate() {
             for _ in 0..per_domain {
                 let src = &domain_images[rng.random_range(0..domain_images.len())];
-                if rng.random_bool(0.5) {
-                    images.extend(src.chunks(self.size).flat_map(|row| row.iter().rev()));
+                let (x0, y0) = if crop < side {
+                    (rng.random_range(0..=side - crop), rng.random_range(0..=side - crop))
                 } else {
-                    images.extend_from_slice(src);
+                    (0, 0)
+                };
+                let mirror = rng.random_bool(0.5);
+                // [3, side, side] -> rows of the [3, crop, crop] window
+                for row in src.chunks(side).enumerate().filter_map(|(i, row)| {
+                    let y = i % side;
+                    (y >= y0 && y < y0 + crop).then_some(&row[x0..x0 + crop])
+                }) {
+                    if mirror {
+                        images.extend(row.iter().rev());
+                    } else {
+                        images.extend_from_slice(row);
+                    }
                 }
                 labels.push(d);
             }
         }
-        Batch { images, labels, size: self.size }
+        Batch { images, labels, size: crop }
     }
 }

@@ -27,6 +27,10 @@ pub struct TrainConfig {
     pub preset: String,
     /// Training image side; overrides the preset's.
     pub image_size: Option<usize>,
+    /// Side the training images are loaded at; every batch image is then a random
+    /// `image_size` crop of one, keeping the pixel scale that inference sees. None: images
+    /// are resized to `image_size` (official).
+    pub crop_from: Option<usize>,
     /// A complete architecture instead of a preset (domains are taken from the data).
     pub model: Option<ModelConfig>,
     /// Domain folders to train on, in code order; empty means every sub-folder of the data.
@@ -65,6 +69,7 @@ impl Default for TrainConfig {
         Self {
             preset: "web".into(),
             image_size: None,
+            crop_from: None,
             model: None,
             domains: vec![],
             steps: 250_000,

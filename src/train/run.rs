@@ -97,14 +97,17 @@ pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
     };
     let size = trainer.model_config.image_size;
     let domains = trainer.model_config.domains.clone();
-    let data = DomainDataset::load(&opts.data, &domains, size)?;
+    let stored = trainer.config.crop_from.unwrap_or(size);
+    let data = DomainDataset::load(&opts.data, &domains, stored)?.cropped_to(size)?;
+    // Sample grids show fully convolutional models at the stored scale too.
+    let grid_side = if trainer.model_config.fixed_size() { size } else { stored };
     let sample_dir = opts.samples.clone().or_else(|| {
         let test = opts.data.parent()?.join("test");
         test.is_dir().then_some(test)
     });
     let sample_data = match sample_dir {
-        Some(dir) => DomainDataset::load(&dir, &domains, size)?,
-        None => data.clone(),
+        Some(dir) => DomainDataset::load(&dir, &domains, grid_side)?,
+        None => DomainDataset::load(&opts.data, &domains, grid_side)?,
     };
     let (sample_planes, sample_rows) = sample_inputs(&sample_data, 2);
     let mut csv = open_csv(&paths.losses())?;
@@ -121,7 +124,7 @@ pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
         bar.set_message(summary(&losses));
         let last = step == cfg.steps;
         if step % cfg.sample_every == 0 || last {
-            let grid = sample_grid(&trainer.model(), &sample_planes, sample_rows, size)?;
+            let grid = sample_grid(&trainer.model(), &sample_planes, sample_rows, grid_side)?;
             save_png(&grid, &paths.sample(step))?;
         }
         if step % cfg.checkpoint_every == 0 || last {
