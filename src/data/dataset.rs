@@ -126,11 +126,10 @@ impl DomainDataset {
                     (0, 0)
                 };
                 let mirror = rng.random_bool(0.5);
-                // [3, side, side] -> rows of the [3, crop, crop] window
-                for row in src.chunks(side).enumerate().filter_map(|(i, row)| {
-                    let y = i % side;
-                    (y >= y0 && y < y0 + crop).then_some(&row[x0..x0 + crop])
-                }) {
+                // [3, side, side] -> the rows of the [3, crop, crop] window
+                for (c, y) in (0..3).flat_map(|c| (y0..y0 + crop).map(move |y| (c, y))) {
+                    let start = (c * side + y) * side + x0;
+                    let row = &src[start..start + crop];
                     if mirror {
                         images.extend(row.iter().rev());
                     } else {

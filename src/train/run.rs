@@ -105,11 +105,13 @@ pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
         let test = opts.data.parent()?.join("test");
         test.is_dir().then_some(test)
     });
-    let sample_data = match sample_dir {
-        Some(dir) => DomainDataset::load(&dir, &domains, grid_side)?,
-        None => DomainDataset::load(&opts.data, &domains, grid_side)?,
+    // Without a test split the grid shows training images, read again only where the grid
+    // side differs from the stored one.
+    let (sample_planes, sample_rows) = match sample_dir {
+        Some(dir) => sample_inputs(&DomainDataset::load(&dir, &domains, grid_side)?, 2),
+        None if grid_side == stored => sample_inputs(&data, 2),
+        None => sample_inputs(&DomainDataset::load(&opts.data, &domains, grid_side)?, 2),
     };
-    let (sample_planes, sample_rows) = sample_inputs(&sample_data, 2);
     let mut csv = open_csv(&paths.losses())?;
     let bar = progress_bar(&trainer, opts.progress);
     let start = Instant::now();
