@@ -6,7 +6,7 @@ mod common;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use ufdn::data::dataset::Batch;
-use ufdn::train::config::GroupRates;
+use ufdn::train::config::{GroupRates, LatentAdversary, TrainConfig};
 use ufdn::train::schedule::LossWeights;
 use ufdn::train::trainer::Trainer;
 use burn::tensor::Device;
@@ -17,25 +17,47 @@ fn mean(values: &[f32]) -> f32 {
     values.iter().sum::<f32>() / values.len() as f32
 }
 
-#[test]
-fn latent_discriminator_learns_and_encoder_fools_it() {
+/// D_v's cross-entropy over 30 steps of D_v training alone, then over 30 steps of E trained
+/// against the frozen D_v with `adversary`.
+fn dv_then_encoder(adversary: LatentAdversary) -> (Vec<f32>, Vec<f32>) {
     let data = dataset("loss_directions");
     let batch: Batch = data.sample(4, &mut StdRng::seed_from_u64(1));
     // Phase 1: only D_v learns (E, G and D_x frozen by zero learning rates).
     let only_adv = LossWeights { latent_adversarial: ON, reconstruction: OFF, kl: OFF, ..LossWeights::OFFICIAL };
-    let mut t = trainer(config(GroupRates { translator: 0.0, latent_disc: 2e-3, image_disc: 0.0 }, only_adv));
+    let mut t = trainer(TrainConfig {
+        latent_adversary: adversary,
+        ..config(GroupRates { translator: 0.0, latent_disc: 2e-3, image_disc: 0.0 }, only_adv)
+    });
     let dv: Vec<f32> = (0..30).map(|_| t.step(&batch).latent_disc).collect();
+    // Phase 2: D_v frozen, E trained only against it.
+    t.config.lr = GroupRates { translator: 2e-3, latent_disc: 0.0, image_disc: 0.0 };
+    let e: Vec<f32> = (0..30).map(|_| t.step(&batch).latent_disc).collect();
+    (dv, e)
+}
+
+#[test]
+fn latent_discriminator_learns_and_encoder_fools_it() {
+    let (dv, e) = dv_then_encoder(LatentAdversary::Complement);
     assert!(
         mean(&dv[25..]) < mean(&dv[..5]) - 0.1,
         "D_v's cross-entropy should fall while it trains alone: {dv:?}"
     );
-    // Phase 2: D_v frozen, E trained only against it: D_v's cross-entropy rises.
-    t.config.lr = GroupRates { translator: 2e-3, latent_disc: 0.0, image_disc: 0.0 };
-    let e: Vec<f32> = (0..30).map(|_| t.step(&batch).latent_disc).collect();
     assert!(
         mean(&e[25..]) > mean(&dv[25..]) + 0.1,
         "E against a frozen D_v should raise D_v's cross-entropy: {e:?}"
     );
+}
+
+#[test]
+fn uniform_adversary_makes_dv_undecided_where_complement_makes_it_wrong() {
+    let chance = (common::domains().len() as f32).ln();
+    let (_, complement) = dv_then_encoder(LatentAdversary::Complement);
+    let (_, uniform) = dv_then_encoder(LatentAdversary::Uniform);
+    let (c, u) = (mean(&complement[25..]), mean(&uniform[25..]));
+    // Complement labels reward a confidently wrong D_v (cross-entropy far above chance);
+    // the uniform target settles where D_v says nothing (cross-entropy at chance, ln N).
+    assert!(c > chance + 0.5, "complement: D_v cross-entropy {c} should pass chance {chance} by far: {complement:?}");
+    assert!((u - chance).abs() < 0.2, "uniform: D_v cross-entropy {u} should sit at chance {chance}: {uniform:?}");
 }
 
 /// D_v's cross-entropy over 30 steps of training alone, with sampling noise far larger

@@ -1,6 +1,7 @@
 //! `ufdn eval`: translation quality on a held-out split against exact ground truth, domain
 //! accuracy of translations, latent leakage and cross-domain retrieval.
 
+pub mod judge;
 pub mod metrics;
 pub mod probes;
 
@@ -19,6 +20,7 @@ use crate::frame::{encode_fitted, readback, translate_frame};
 use crate::model::Model;
 use crate::pixels::rgb_to_chw;
 use crate::train::samples::{sample_grid, sample_inputs};
+use judge::{Judge, JudgeConfig};
 use metrics::{psnr, ssim};
 use probes::{Samples, accuracy, fit};
 
@@ -144,11 +146,9 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
     let train = load_split(&opts.data.join("train"), &domains, opts.limit)?;
     let device = model.device().clone();
 
-    // Domain classifier on real train images (the image discriminator's architecture), at
-    // the test images' own size where the model takes any size: a 2× downscale hides part
-    // of what tells a paint from a photo.
+    // Domain judge fitted on real train images, at the test images' own size where the model
+    // takes any size: a 2× downscale hides part of what tells a paint from a photo.
     let size = if model.config.fixed_size() { model.config.image_size } else { test.images[0][0].width() as usize };
-    let judge = crate::model::ModelConfig { image_size: size, ..model.config.clone() };
     let mut real_train = Samples { item: [3, size, size], ..Samples::default() };
     let mut real_test = real_train.clone();
     for (d, images) in train.images.iter().enumerate() {
@@ -157,8 +157,8 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
     for (d, images) in test.images.iter().enumerate() {
         images.iter().for_each(|im| real_test.push(&resized_planes(im, size), d));
     }
-    let classify = |m: &crate::model::image_disc::ImageDisc, x: Tensor4| m.forward(x).1;
-    let classifier = fit(|d| judge.init_image_disc(d), classify, &real_train, n, opts.probe_steps, &device);
+    let classify = |m: &Judge, x: Tensor4| m.forward(x);
+    let classifier = fit(|d| JudgeConfig::default().init(n, d), classify, &real_train, n, opts.probe_steps, &device);
     let classifier_accuracy = accuracy(&classifier, classify, &real_test, n, &device)?;
 
     // Translation quality against ground truth, and domain accuracy of translations.

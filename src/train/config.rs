@@ -19,6 +19,20 @@ pub struct GroupRates {
     pub image_disc: f64,
 }
 
+/// The encoder's goal against the latent discriminator D_v.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LatentAdversary {
+    /// Binary cross-entropy of D_v's logits against 1 − one-hot (official): E is rewarded
+    /// for z that D_v assigns to another domain, so E can swap domains round instead of
+    /// removing them, and D_v chases the swap.
+    #[default]
+    Complement,
+    /// Cross-entropy of D_v's softmax against the uniform distribution (maximum entropy):
+    /// only a z that D_v cannot tell at all scores best.
+    Uniform,
+}
+
 /// Everything `ufdn train` needs besides the data itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -54,6 +68,8 @@ pub struct TrainConfig {
     /// D_v judges (and E fools it with) the posterior mean, which inference uses, instead
     /// of the sampled z (official): noise can then not hide the domain from D_v.
     pub latent_adversary_on_mean: bool,
+    /// What E aims D_v's output at.
+    pub latent_adversary: LatentAdversary,
     /// Steps between sample grids.
     pub sample_every: u64,
     /// Steps between checkpoints.
@@ -81,6 +97,7 @@ impl Default for TrainConfig {
             penalty_step: 1e-2,
             weights: LossWeights::OFFICIAL,
             latent_adversary_on_mean: false,
+            latent_adversary: LatentAdversary::Complement,
             sample_every: 500,
             checkpoint_every: 500,
             seed: 0,

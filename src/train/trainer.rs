@@ -6,7 +6,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use super::config::TrainConfig;
+use super::config::{LatentAdversary, TrainConfig};
 use super::losses::{bce_with_logits, cross_entropy, kl_divergence, mse};
 use super::penalty::{mean_slope, penalty_probes, slope_penalty};
 use crate::data::dataset::Batch;
@@ -180,8 +180,11 @@ impl Trainer {
         let recon = self.translator.generator.forward(z.clone(), source.clone());
         let rec = mse(recon, x);
         let kl = kl_divergence(mu, logvar);
-        let complement = source.neg().add_scalar(1.0);
-        let latent_adv = bce_with_logits(self.latent_disc.forward(judged), complement);
+        let judged_logits = self.latent_disc.forward(judged);
+        let latent_adv = match self.config.latent_adversary {
+            LatentAdversary::Complement => bce_with_logits(judged_logits, source.clone().neg().add_scalar(1.0)),
+            LatentAdversary::Uniform => cross_entropy(judged_logits, source.clone().zeros_like().add_scalar(1.0 / n as f64)),
+        };
         losses.reconstruction = value(&rec);
         losses.kl = value(&kl);
         losses.latent_adversarial = value(&latent_adv);

@@ -1,0 +1,65 @@
+//! The domain judge of `ufdn eval` on real filtered fixture images: its texture front end
+//! sees a paint's flat regions, and once fitted on train crops it tells the domains of crops
+//! of a photo it never saw.
+
+mod common;
+
+use std::path::Path;
+
+use burn::tensor::{Device, Tensor, TensorData};
+use ufdn::eval::judge::{Judge, JudgeConfig, texture_front_end};
+use ufdn::eval::probes::{Samples, accuracy, fit};
+use ufdn::pixels::rgb_to_chw;
+
+const SIZE: usize = 64;
+
+/// Every image of `split` in the domain folders, labelled by domain index.
+fn samples(root: &Path, split: &str) -> Samples {
+    let mut samples = Samples { item: [3, SIZE, SIZE], ..Samples::default() };
+    for (label, domain) in common::domains().iter().enumerate() {
+        let mut paths: Vec<_> =
+            std::fs::read_dir(root.join(split).join(domain)).unwrap().map(|e| e.unwrap().path()).collect();
+        paths.sort();
+        for path in paths {
+            samples.push(&rgb_to_chw(&image::open(&path).unwrap().to_rgb8()), label);
+        }
+    }
+    samples
+}
+
+/// Share of the front end's difference planes at their floor (exactly flat neighbours) over
+/// the images of `domain` in `samples`.
+fn flat_share(samples: &Samples, domain: usize) -> f32 {
+    let size = 3 * SIZE * SIZE;
+    let (mut flat, mut all) = (0usize, 0usize);
+    for (i, _) in samples.labels.iter().enumerate().filter(|(_, l)| **l == domain) {
+        let values = samples.values[i * size..(i + 1) * size].to_vec();
+        let image = Tensor::<4>::from_data(TensorData::new(values, [1, 3, SIZE, SIZE]), &Device::flex());
+        // [1, 9, SIZE − 1, SIZE − 1]: right differences, lower differences, colours
+        let differences = texture_front_end(image).narrow(1, 0, 6).into_data().try_to_vec::<f32>().unwrap();
+        flat += differences.iter().filter(|&&v| v < -0.99).count();
+        all += differences.len();
+    }
+    flat as f32 / all as f32
+}
+
+#[test]
+fn front_end_marks_flat_paint_regions_that_photos_lack() {
+    let dir = common::temp_dir("judge_front_end");
+    common::build_fixture_dataset(&dir, SIZE as u32, 4);
+    let test = samples(&dir, "test");
+    let (photo, paint) = (flat_share(&test, 0), flat_share(&test, 2));
+    assert!(paint > photo + 0.3, "flat share of difference planes: paint {paint}, photo {photo}");
+}
+
+#[test]
+fn fitted_judge_tells_the_domains_of_an_unseen_photo() {
+    let dir = common::temp_dir("judge_fit");
+    common::build_fixture_dataset(&dir, SIZE as u32, 16);
+    let (train, test) = (samples(&dir, "train"), samples(&dir, "test"));
+    let device = Device::flex();
+    let classify = |m: &Judge, x: Tensor<4>| m.forward(x);
+    let judge = fit(|d| JudgeConfig::default().init(3, d), classify, &train, 3, 300, &device);
+    let held_out = accuracy(&judge, classify, &test, 3, &device).unwrap();
+    assert!(held_out >= 0.9, "judge accuracy on {} held-out crops: {held_out}", test.labels.len());
+}
