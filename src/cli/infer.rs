@@ -59,7 +59,7 @@ pub struct EvalArgs {
     /// Training steps of the domain classifier and the latent probe.
     #[arg(long, default_value_t = 400)]
     probe_steps: usize,
-    /// At most this many images per domain and split.
+    /// At most this many images per domain and split, spread evenly over the sorted names.
     #[arg(long, default_value_t = 300)]
     limit: usize,
     /// Compute device: flex (CPU) or wgpu.

@@ -40,7 +40,11 @@ fn load_split(dir: &Path, domains: &[String], limit: usize) -> Result<Split> {
         names.sort();
         Ok(names)
     };
-    let names: Vec<String> = list(&domains[0])?.into_iter().take(limit).collect();
+    // Over the limit, names evenly spread over the sorted list: the first ones alone would be
+    // the crops of a few photos.
+    let all = list(&domains[0])?;
+    let take = all.len().min(limit);
+    let names: Vec<String> = (0..take).map(|i| all[i * all.len() / take].clone()).collect();
     if names.is_empty() {
         return Err(UfdnError::Input(format!("{}: no images", dir.join(&domains[0]).display())));
     }
