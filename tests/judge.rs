@@ -7,22 +7,18 @@ mod common;
 use std::path::Path;
 
 use burn::tensor::{Device, Tensor, TensorData};
+use ufdn::data::dataset::DomainDataset;
 use ufdn::eval::judge::{Judge, JudgeConfig, texture_front_end};
 use ufdn::eval::probes::{Samples, accuracy, fit};
-use ufdn::pixels::rgb_to_chw;
 
 const SIZE: usize = 64;
 
 /// Every image of `split` in the domain folders, labelled by domain index.
 fn samples(root: &Path, split: &str) -> Samples {
+    let data = DomainDataset::load(&root.join(split), &common::domains(), SIZE).unwrap();
     let mut samples = Samples { item: [3, SIZE, SIZE], ..Samples::default() };
-    for (label, domain) in common::domains().iter().enumerate() {
-        let mut paths: Vec<_> =
-            std::fs::read_dir(root.join(split).join(domain)).unwrap().map(|e| e.unwrap().path()).collect();
-        paths.sort();
-        for path in paths {
-            samples.push(&rgb_to_chw(&image::open(&path).unwrap().to_rgb8()), label);
-        }
+    for d in 0..data.domains.len() {
+        (0..data.len_of(d)).for_each(|i| samples.push(data.image(d, i), d));
     }
     samples
 }

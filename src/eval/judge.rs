@@ -14,7 +14,7 @@ use burn::nn::Linear;
 use burn::tensor::{Device, Tensor};
 
 use crate::model::config::ConvSpec;
-use crate::model::layers::{DownBlock, down_stack, linear};
+use crate::model::layers::{DownBlock, down_stack, global_average_pool, linear};
 
 /// Planes per colour channel that [`texture_front_end`] returns.
 const FRONT_PLANES: usize = 3;
@@ -70,8 +70,6 @@ impl Judge {
     /// images `[batch, 3, H, W]` → domain logits `[batch, domains]`.
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
         let h = self.convs.iter().fold(texture_front_end(images), |h, block| block.forward(h));
-        // Global average pool: [batch, channels, h, w] → [batch, channels]
-        let [batch, channels, _, _] = h.dims();
-        self.output.forward(h.mean_dims(&[2, 3]).reshape([batch, channels]))
+        self.output.forward(global_average_pool(h))
     }
 }

@@ -6,7 +6,7 @@ use burn::tensor::activation::leaky_relu;
 use burn::tensor::{Device, Tensor};
 
 use super::config::LatentDiscConfig;
-use super::layers::{DownBlock, LEAKY_SLOPE, down_stack, linear};
+use super::layers::{DownBlock, LEAKY_SLOPE, down_stack, global_average_pool, linear};
 
 /// Tells the source domain from a latent code.
 #[derive(Module, Debug)]
@@ -37,9 +37,7 @@ impl LatentDisc {
     /// z `[batch, latent, h, w]` → logits `[batch, domains]`.
     pub fn forward(&self, z: Tensor<4>) -> Tensor<2> {
         let h = self.convs.iter().fold(z, |h, block| block.forward(h));
-        // Global average pool: [batch, channels, h, w] → [batch, channels]
-        let [batch, channels, _, _] = h.dims();
-        let pooled = h.mean_dims(&[2, 3]).reshape([batch, channels]);
+        let pooled = global_average_pool(h);
         let h = self.hidden.iter().fold(pooled, |h, layer| leaky_relu(layer.forward(h), LEAKY_SLOPE));
         self.output.forward(h)
     }

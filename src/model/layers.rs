@@ -134,6 +134,12 @@ pub fn concat_code(features: Tensor<4>, code: &Tensor<2>) -> Tensor<4> {
     Tensor::cat(vec![features, tiled], 1)
 }
 
+/// Mean over positions: `[batch, channels, height, width]` → `[batch, channels]`.
+pub fn global_average_pool(x: Tensor<4>) -> Tensor<2> {
+    let [batch, channels, _, _] = x.dims();
+    x.mean_dims(&[2, 3]).reshape([batch, channels])
+}
+
 /// A stack of [`DownBlock`]s from `input` channels; returns the blocks and their output channels.
 pub fn down_stack(input: usize, specs: &[ConvSpec], batch_norm: bool, device: &Device) -> (Vec<DownBlock>, usize) {
     let mut channels = input;
