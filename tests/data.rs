@@ -107,16 +107,22 @@ fn dataset_batches_are_balanced_and_in_range() {
     assert!(missing.unwrap_err().to_string().contains("oil"));
 }
 
-/// Where `window` (`[3, c, c]`) sits in `image` (`[3, s, s]`), possibly mirrored.
-fn window_offset(image: &[f32], s: usize, window: &[f32], c: usize) -> Option<(usize, usize)> {
-    let at = |x0: usize, y0: usize, mirror: bool| {
+/// Whether `window` (`[3, c, c]`) is the part of `image` (`[3, s, s]`) at (x0, y0),
+/// mirrored or not.
+fn window_at(image: &[f32], s: usize, window: &[f32], c: usize, (x0, y0): (usize, usize)) -> bool {
+    let at = |mirror: bool| {
         (0..3 * c * c).all(|i| {
             let (ch, y, x) = (i / (c * c), i / c % c, i % c);
             let x = if mirror { c - 1 - x } else { x };
             window[i] == image[ch * s * s + (y0 + y) * s + x0 + x]
         })
     };
-    (0..=s - c).flat_map(|y| (0..=s - c).map(move |x| (x, y))).find(|&(x, y)| at(x, y, false) || at(x, y, true))
+    at(false) || at(true)
+}
+
+/// Where `window` (`[3, c, c]`) sits in `image` (`[3, s, s]`), possibly mirrored.
+fn window_offset(image: &[f32], s: usize, window: &[f32], c: usize) -> Option<(usize, usize)> {
+    (0..=s - c).flat_map(|y| (0..=s - c).map(move |x| (x, y))).find(|&at| window_at(image, s, window, c, at))
 }
 
 #[test]
@@ -137,6 +143,39 @@ fn cropped_batches_are_windows_of_the_stored_images_at_their_scale() {
         }
     }
     assert!(offsets.len() > 5, "crops should land at many places, got {offsets:?}");
+}
+
+#[test]
+fn paired_batches_show_one_content_through_one_window_in_every_domain() {
+    let dir = common::temp_dir("paired");
+    common::build_fixture_dataset(&dir, 32, 2);
+    let train = dir.join("train");
+    let data = DomainDataset::load(&train, &common::domains(), 32).unwrap().cropped_to(16).unwrap();
+    assert_eq!(data.pair_count(), data.len_of(0), "the builder writes every content in every domain");
+    let mut rng = rand::SeedableRng::seed_from_u64(3);
+    for _ in 0..5 {
+        let batch = data.sample_paired(3, &mut rng).unwrap();
+        assert!(batch.paired);
+        assert_eq!(batch.labels, [0, 0, 0, 1, 1, 1, 2, 2, 2]);
+        let windows: Vec<&[f32]> = batch.images.chunks(3 * 16 * 16).collect();
+        for i in 0..3 {
+            // Names sort alike in every domain, so the same content has the same index.
+            let (j, at) = (0..data.len_of(0))
+                .find_map(|j| window_offset(data.image(0, j), 32, windows[i], 16).map(|at| (j, at)))
+                .expect("a paired photo is not a window of any stored photo");
+            for d in 1..3 {
+                assert!(window_at(data.image(d, j), 32, windows[d * 3 + i], 16, at), "domain {d}, row {i}: not the photo's content and window");
+            }
+        }
+    }
+    for file in walk_files(&train.join("sketch")).unwrap() {
+        let renamed = file.with_file_name(format!("other-{}", file.file_name().unwrap().to_string_lossy()));
+        std::fs::rename(&file, renamed).unwrap();
+    }
+    let unpaired = DomainDataset::load(&train, &common::domains(), 32).unwrap();
+    assert_eq!(unpaired.pair_count(), 0);
+    let err = unpaired.sample_paired(3, &mut rng).unwrap_err().to_string();
+    assert!(err.contains("same file name"), "{err}");
 }
 
 #[test]

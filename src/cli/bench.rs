@@ -50,7 +50,7 @@ fn synthetic_batch(domains: usize, per_domain: usize, size: usize) -> Batch {
     let labels: Vec<usize> = (0..domains).flat_map(|d| std::iter::repeat_n(d, per_domain)).collect();
     let plane = 3 * size * size;
     let images = (0..labels.len() * plane).map(|i| ((i % 97) as f32 / 48.5) - 1.0).collect();
-    Batch { images, labels, size }
+    Batch { images, labels, size, paired: false }
 }
 
 fn bench_one(args: &BenchArgs, preset: &str, device_name: &str) -> Result<(usize, f64, u32, f64)> {

@@ -23,6 +23,8 @@ pub struct DomainDataset {
     crop: usize,
     /// Per domain, the images as flattened `[3, size, size]` planes.
     images: Vec<Vec<Vec<f32>>>,
+    /// Contents present in every domain: per content, its image index in each domain.
+    pairs: Vec<Vec<usize>>,
 }
 
 /// One batch: `images` is `[batch, 3, size, size]` flattened, `labels` the domain index of each.
@@ -34,6 +36,9 @@ pub struct Batch {
     pub labels: Vec<usize>,
     /// Image side in pixels.
     pub size: usize,
+    /// Whether image `i` of every domain shows the same content (same file name, same
+    /// window): the batch is then `domains × per_domain` images, domain by domain.
+    pub paired: bool,
 }
 
 fn image_files(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -70,12 +75,14 @@ impl DomainDataset {
             )));
         }
         let mut images = Vec::with_capacity(domains.len());
+        let mut names = Vec::with_capacity(domains.len());
         for domain in domains {
             let dir = root.join(domain);
             let files = image_files(&dir)?;
             if files.is_empty() {
                 return Err(UfdnError::Input(format!("{}: no .png or .jpg images", dir.display())));
             }
+            names.push(files.iter().map(|f| f.strip_prefix(&dir).unwrap_or(f).with_extension("")).collect());
             let mut planes = Vec::with_capacity(files.len());
             for file in files {
                 let mut rgb = load_rgb(&file)?;
@@ -86,7 +93,8 @@ impl DomainDataset {
             }
             images.push(planes);
         }
-        Ok(Self { domains: domains.to_vec(), size, crop: size, images })
+        let pairs = common_contents(&names);
+        Ok(Self { domains: domains.to_vec(), size, crop: size, images, pairs })
     }
 
     /// Makes batches hold random `crop`×`crop` windows of the stored images, which keeps
@@ -111,34 +119,85 @@ impl DomainDataset {
         &self.images[d][i]
     }
 
+    /// Number of contents present in every domain (same file name, extension aside).
+    pub fn pair_count(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// A random window (top-left corner) and mirror flag.
+    fn window(&self, rng: &mut StdRng) -> Window {
+        let room = self.size - self.crop;
+        let (x0, y0) = if room > 0 { (rng.random_range(0..=room), rng.random_range(0..=room)) } else { (0, 0) };
+        Window { x0, y0, mirror: rng.random_bool(0.5) }
+    }
+
+    /// Appends the `[3, crop, crop]` window of the `[3, size, size]` plane `src`.
+    fn push_window(&self, images: &mut Vec<f32>, src: &[f32], w: Window) {
+        let (side, crop) = (self.size, self.crop);
+        for (c, y) in (0..3).flat_map(|c| (w.y0..w.y0 + crop).map(move |y| (c, y))) {
+            let start = (c * side + y) * side + w.x0;
+            let row = &src[start..start + crop];
+            if w.mirror {
+                images.extend(row.iter().rev());
+            } else {
+                images.extend_from_slice(row);
+            }
+        }
+    }
+
+    fn empty_batch(&self, per_domain: usize, paired: bool) -> Batch {
+        let count = self.domains.len() * per_domain;
+        Batch { images: Vec::with_capacity(count * 3 * self.crop * self.crop), labels: Vec::with_capacity(count), size: self.crop, paired }
+    }
+
     /// A batch of `per_domain` random images from every domain (randomly cropped when the
     /// dataset crops, randomly mirrored), ordered domain by domain.
     pub fn sample(&self, per_domain: usize, rng: &mut StdRng) -> Batch {
-        let (side, crop) = (self.size, self.crop);
-        let mut images = Vec::with_capacity(self.domains.len() * per_domain * 3 * crop * crop);
-        let mut labels = Vec::with_capacity(self.domains.len() * per_domain);
+        let mut batch = self.empty_batch(per_domain, false);
         for (d, domain_images) in self.images.iter().enumerate() {
             for _ in 0..per_domain {
                 let src = &domain_images[rng.random_range(0..domain_images.len())];
-                let (x0, y0) = if crop < side {
-                    (rng.random_range(0..=side - crop), rng.random_range(0..=side - crop))
-                } else {
-                    (0, 0)
-                };
-                let mirror = rng.random_bool(0.5);
-                // [3, side, side] -> the rows of the [3, crop, crop] window
-                for (c, y) in (0..3).flat_map(|c| (y0..y0 + crop).map(move |y| (c, y))) {
-                    let start = (c * side + y) * side + x0;
-                    let row = &src[start..start + crop];
-                    if mirror {
-                        images.extend(row.iter().rev());
-                    } else {
-                        images.extend_from_slice(row);
-                    }
-                }
-                labels.push(d);
+                let window = self.window(rng);
+                self.push_window(&mut batch.images, src, window);
+                batch.labels.push(d);
             }
         }
-        Batch { images, labels, size: crop }
+        batch
     }
+
+    /// A paired batch: `per_domain` random contents present in every domain, each shown
+    /// through the same window in every domain, ordered domain by domain.
+    pub fn sample_paired(&self, per_domain: usize, rng: &mut StdRng) -> Result<Batch> {
+        if self.pairs.is_empty() {
+            return Err(UfdnError::Input(
+                "paired losses need the same content under the same file name in every domain folder; this data has none: set paired_translation and latent_alignment to 0".into(),
+            ));
+        }
+        let picks: Vec<(&Vec<usize>, Window)> =
+            (0..per_domain).map(|_| (&self.pairs[rng.random_range(0..self.pairs.len())], self.window(rng))).collect();
+        let mut batch = self.empty_batch(per_domain, true);
+        for (d, domain_images) in self.images.iter().enumerate() {
+            for &(indices, window) in &picks {
+                self.push_window(&mut batch.images, &domain_images[indices[d]], window);
+                batch.labels.push(d);
+            }
+        }
+        Ok(batch)
+    }
+}
+
+/// Top-left corner and mirror flag of a batch window.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    x0: usize,
+    y0: usize,
+    mirror: bool,
+}
+
+/// The contents (relative paths without extension) found in every domain, as their index
+/// in each domain's list, in the first domain's order.
+fn common_contents(names: &[Vec<PathBuf>]) -> Vec<Vec<usize>> {
+    let lookups: Vec<std::collections::HashMap<&PathBuf, usize>> =
+        names.iter().map(|list| list.iter().enumerate().map(|(i, n)| (n, i)).collect()).collect();
+    names[0].iter().filter_map(|name| lookups.iter().map(|lookup| lookup.get(name).copied()).collect()).collect()
 }

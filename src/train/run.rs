@@ -32,13 +32,13 @@ pub struct RunOptions {
     pub progress: bool,
 }
 
-const CSV_HEADER: &str = "step,seconds,latent_disc,wasserstein,critic_slope,real_classification,reconstruction,kl,latent_adversarial,pixel_adversarial,pixel_classification";
+const CSV_HEADER: &str = "step,seconds,latent_disc,wasserstein,critic_slope,real_classification,reconstruction,kl,latent_adversarial,pixel_adversarial,pixel_classification,paired_translation,latent_alignment";
 
 fn csv_row(l: &StepLosses, seconds: f64) -> String {
     format!(
-        "{},{seconds:.3},{},{},{},{},{},{},{},{},{}",
+        "{},{seconds:.3},{},{},{},{},{},{},{},{},{},{},{}",
         l.step, l.latent_disc, l.wasserstein, l.critic_slope, l.real_classification, l.reconstruction, l.kl,
-        l.latent_adversarial, l.pixel_adversarial, l.pixel_classification
+        l.latent_adversarial, l.pixel_adversarial, l.pixel_classification, l.paired_translation, l.latent_alignment
     )
 }
 
@@ -99,6 +99,12 @@ pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
     let domains = trainer.model_config.domains.clone();
     let stored = trainer.config.crop_from.unwrap_or(size);
     let data = DomainDataset::load(&opts.data, &domains, stored)?.cropped_to(size)?;
+    if trainer.config.weights.uses_pairs() && data.pair_count() == 0 {
+        return Err(UfdnError::Input(format!(
+            "{}: paired_translation / latent_alignment need the same file name in every domain folder and none is; set both weights to 0 for unpaired domains",
+            opts.data.display()
+        )));
+    }
     // Sample grids show fully convolutional models at the stored scale too.
     let grid_side = if trainer.model_config.fixed_size() { size } else { stored };
     let sample_dir = opts.samples.clone().or_else(|| {
@@ -117,7 +123,12 @@ pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
     let start = Instant::now();
     let cfg = trainer.config.clone();
     while trainer.step_count() < cfg.steps {
-        let batch = data.sample(cfg.batch_per_domain, &mut trainer.step_rng(BATCH_STREAM));
+        let mut rng = trainer.step_rng(BATCH_STREAM);
+        let batch = if cfg.weights.pairs_at(trainer.step_count()) {
+            data.sample_paired(cfg.batch_per_domain, &mut rng)?
+        } else {
+            data.sample(cfg.batch_per_domain, &mut rng)
+        };
         let losses = trainer.step(&batch);
         let step = losses.step;
         writeln!(csv, "{}", csv_row(&losses, start.elapsed().as_secs_f64()))

@@ -38,6 +38,10 @@ pub struct StepLosses {
     pub pixel_adversarial: f32,
     /// G's domain classification loss on translations.
     pub pixel_classification: f32,
+    /// Paired translation MSE (0 on unpaired steps).
+    pub paired_translation: f32,
+    /// Paired latent alignment, relative to the codes' spread (0 on unpaired steps).
+    pub latent_alignment: f32,
 }
 
 /// The four networks, their optimisers and the step count.
@@ -178,8 +182,8 @@ impl Trainer {
 
         // 3. E+G: VAE loss, E against D_v, G against D_x on translations of a detached z.
         let recon = self.translator.generator.forward(z.clone(), source.clone());
-        let rec = mse(recon, x);
-        let kl = kl_divergence(mu, logvar);
+        let rec = mse(recon, x.clone());
+        let kl = kl_divergence(mu.clone(), logvar);
         let judged_logits = self.latent_disc.forward(judged);
         let latent_adv = match self.config.latent_adversary {
             LatentAdversary::Complement => bce_with_logits(judged_logits, source.clone().neg().add_scalar(1.0)),
@@ -191,15 +195,31 @@ impl Trainer {
         let mut total = rec.mul_scalar(weights.reconstruction.at(step))
             + kl.mul_scalar(weights.kl.at(step))
             + latent_adv.mul_scalar(weights.latent_adversarial.at(step));
+        let w_pair = if batch.paired { weights.paired_translation.at(step) } else { 0.0 };
+        let w_align = if batch.paired { weights.latent_alignment.at(step) } else { 0.0 };
+        if w_align != 0.0 {
+            let align = latent_alignment(mu.clone(), n);
+            losses.latent_alignment = value(&align);
+            total = total + align.mul_scalar(w_align);
+        }
+        // With the paired loss on, E learns from the translation too (z not detached).
+        let translation_z = if w_pair != 0.0 { z } else { z.detach() };
         let (w_adv, w_cls) = (weights.pixel_adversarial.at(step), weights.pixel_classification.at(step));
-        if w_adv != 0.0 || w_cls != 0.0 {
-            let translated = self.translator.generator.forward(z.detach(), target.clone());
-            let (score, logits) = self.image_disc.forward(translated);
-            let g_adv = score.mean().neg();
-            let g_cls = bce_with_logits(logits, target);
-            losses.pixel_adversarial = value(&g_adv);
-            losses.pixel_classification = value(&g_cls);
-            total = total + g_adv.mul_scalar(w_adv) + g_cls.mul_scalar(w_cls);
+        if w_adv != 0.0 || w_cls != 0.0 || w_pair != 0.0 {
+            let translated = self.translator.generator.forward(translation_z, target.clone());
+            if w_pair != 0.0 {
+                let pair = mse(translated.clone(), same_content_in(x.clone(), target.clone(), n));
+                losses.paired_translation = value(&pair);
+                total = total + pair.mul_scalar(w_pair);
+            }
+            if w_adv != 0.0 || w_cls != 0.0 {
+                let (score, logits) = self.image_disc.forward(translated);
+                let g_adv = score.mean().neg();
+                let g_cls = bce_with_logits(logits, target);
+                losses.pixel_adversarial = value(&g_adv);
+                losses.pixel_classification = value(&g_cls);
+                total = total + g_adv.mul_scalar(w_adv) + g_cls.mul_scalar(w_cls);
+            }
         }
         let grads = GradientsParams::from_grads(total.backward(), &self.translator);
         self.translator = self.opt_translator.step(self.config.lr.translator, self.translator.clone(), grads);
@@ -207,4 +227,34 @@ impl Trainer {
         self.step += 1;
         losses
     }
+}
+
+/// For a paired batch `x` `[domains·k, 3, h, w]` (domain by domain, image i of every domain
+/// the same content), the images of that content in each row's target domain: row (c, i)
+/// gets Σ_t target[(c, i), t] · x[(t, i)], so mixed codes get mixed images.
+fn same_content_in(x: Tensor<4>, target: Tensor<2>, domains: usize) -> Tensor<4> {
+    let [rows, channels, h, w] = x.dims();
+    let k = rows / domains;
+    // [k, domains(t), channels·h·w]
+    let by_content = x.reshape([domains, k, channels * h * w]).swap_dims(0, 1);
+    // [k, domains(c), domains(t)]
+    let codes = target.reshape([domains, k, domains]).swap_dims(0, 1);
+    // [k, domains(c), channels·h·w] -> [domains(c)·k, channels, h, w]
+    codes.matmul(by_content).swap_dims(0, 1).reshape([rows, channels, h, w])
+}
+
+/// How far each domain's posterior mean `mu` `[domains·k, latent, h, w]` (a paired batch)
+/// lies from the mean over domains of the same content, relative to how far the batch's
+/// codes lie from their overall mean: 0 when every content has one code in all domains,
+/// about 1 when content does not matter. Relative, so shrinking every code cannot lower it.
+fn latent_alignment(mu: Tensor<4>, domains: usize) -> Tensor<1> {
+    let [rows, latent, h, w] = mu.dims();
+    // [domains, k, latent·h·w]
+    let grouped = mu.reshape([domains, rows / domains, latent * h * w]);
+    // [1, k, latent·h·w] and [1, 1, latent·h·w]
+    let per_content = grouped.clone().mean_dim(0);
+    let overall = per_content.clone().mean_dim(1);
+    let within = (grouped.clone() - per_content).square().mean();
+    let total = (grouped - overall).square().mean();
+    within / total.add_scalar(1e-8)
 }
