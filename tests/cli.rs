@@ -1,5 +1,6 @@
 //! The `ufdn` binary end to end on a tiny model and real image files: build, train with
-//! samples and checkpoints, resume, translate, encode, info, and one-line errors.
+//! samples and checkpoints, resume, paired losses, translate, encode, info, and one-line
+//! errors.
 
 mod common;
 
@@ -7,6 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use ufdn::train::TrainConfig;
+use ufdn::train::schedule::{LossWeights, Ramp};
 
 fn ufdn(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ufdn")).args(args).output().expect("run ufdn")
@@ -122,6 +124,30 @@ fn build_train_resume_translate_encode_info() {
     assert_eq!((grid.width(), grid.height()), (4 * 34, 6 * 34));
     assert!(ok(&["info", s(&crop_run.join("weights.ufdn"))]).contains("training image size: 16"));
     fails(&[&crop_train[..], &["--config", s(&dir.join("crop8.toml"))]].concat(), "crop_from must be at least image_size");
+
+    // Paired losses: trained where every domain holds the same file names, refused at once
+    // where none match.
+    let both = Ramp::new(1.0, 1.0, 0);
+    let weights_paired = LossWeights { paired_translation: both, latent_alignment: both, ..config.weights };
+    let paired = TrainConfig { weights: weights_paired, ..config.clone() };
+    let paired_config = dir.join("paired.toml");
+    std::fs::write(&paired_config, toml::to_string(&paired).unwrap()).unwrap();
+    let paired_run = dir.join("run_paired");
+    ok(&["train", "--data", s(&train_dir), "--out", s(&paired_run), "--steps", "2", "--config", s(&paired_config)]);
+    let log = std::fs::read_to_string(paired_run.join("losses.csv")).unwrap();
+    let last: Vec<f32> = log.lines().last().unwrap().split(',').map(|v| v.parse().unwrap()).collect();
+    assert!(last[11] > 0.0 && last[12] > 0.0, "paired losses should be logged: {log}");
+    let unpaired = dir.join("unpaired");
+    for domain in ["photo", "sketch", "paint"] {
+        std::fs::create_dir_all(unpaired.join(domain)).unwrap();
+        for file in std::fs::read_dir(train_dir.join(domain)).unwrap().map(|e| e.unwrap().path()) {
+            let name = format!("{domain}-{}", file.file_name().unwrap().to_string_lossy());
+            std::fs::copy(&file, unpaired.join(domain).join(name)).unwrap();
+        }
+    }
+    let unpaired_out = dir.join("run_unpaired");
+    let unpaired_run = ["train", "--data", s(&unpaired), "--out", s(&unpaired_out), "--config", s(&paired_config)];
+    fails(&unpaired_run, "same file name in every domain folder");
 
     // User errors: one line, exit code 1, no panic.
     let missing = dir.join("missing.ufdn");

@@ -180,7 +180,9 @@ impl Trainer {
         let grads = GradientsParams::from_grads(dx_loss.backward(), &self.image_disc);
         self.image_disc = self.opt_image.step(self.config.lr.image_disc, self.image_disc.clone(), grads);
 
-        // 3. E+G: VAE loss, E against D_v, G against D_x on translations of a detached z.
+        // 3. E+G: VAE loss, E against D_v, G against D_x on translations of a detached z;
+        //    on paired batches, translations against the same content's target image and
+        //    the alignment of one content's codes across domains.
         let recon = self.translator.generator.forward(z.clone(), source.clone());
         let rec = mse(recon, x.clone());
         let kl = kl_divergence(mu.clone(), logvar);
