@@ -1,13 +1,16 @@
-//! Weights files: save → load round trips exactly, and damaged or foreign files are refused
-//! with clear errors (never a panic).
+//! Weights files: save → load round trips exactly, damaged or foreign files are refused
+//! with clear errors (never a panic), and the shipped model matches its committed recipe.
 
 mod common;
+
+use std::path::Path;
 
 use burn::tensor::{Device, Distribution, Tensor};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use ufdn::model::record::Precision;
 use ufdn::model::{Model, ModelConfig};
+use ufdn::train::TrainConfig;
 use ufdn::train::config::GroupRates;
 use ufdn::train::schedule::LossWeights;
 
@@ -125,4 +128,14 @@ fn checkpoints_load_as_weights_too() {
     ));
     let model = Model::from_bytes(&t.checkpoint_bytes().unwrap(), &Device::flex()).unwrap();
     assert_eq!(model.config, common::tiny_config());
+}
+
+#[test]
+fn shipped_model_is_the_committed_recipe_run_to_its_end() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let recipe = TrainConfig::from_file(&root.join("configs/web-default.toml")).unwrap();
+    let shipped = Model::from_bytes(&std::fs::read(root.join("assets/default.ufdn")).unwrap(), &Device::flex()).unwrap();
+    assert_eq!(shipped.config, recipe.model_config(shipped.config.domains.clone()).unwrap());
+    assert_eq!(shipped.domains(), recipe.domains);
+    assert_eq!(shipped.steps, recipe.steps, "assets/default.ufdn should be the recipe's final step");
 }
