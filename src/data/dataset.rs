@@ -124,6 +124,16 @@ impl DomainDataset {
         self.pairs.len()
     }
 
+    /// Fails with what to do unless some content is present in every domain.
+    pub fn require_pairs(&self) -> Result<()> {
+        if self.pairs.is_empty() {
+            return Err(UfdnError::Input(
+                "paired_translation and latent_alignment need the same content under the same file name in every domain folder, and this data has none: set both weights to 0 for unpaired domains".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// A random window (top-left corner) and mirror flag.
     fn window(&self, rng: &mut StdRng) -> Window {
         let room = self.size - self.crop;
@@ -145,9 +155,11 @@ impl DomainDataset {
         }
     }
 
+    /// A batch with room for `per_domain` windows of every domain and nothing in it yet.
     fn empty_batch(&self, per_domain: usize, paired: bool) -> Batch {
         let count = self.domains.len() * per_domain;
-        Batch { images: Vec::with_capacity(count * 3 * self.crop * self.crop), labels: Vec::with_capacity(count), size: self.crop, paired }
+        let images = Vec::with_capacity(count * 3 * self.crop * self.crop);
+        Batch { images, labels: Vec::with_capacity(count), size: self.crop, paired }
     }
 
     /// A batch of `per_domain` random images from every domain (randomly cropped when the
@@ -168,11 +180,7 @@ impl DomainDataset {
     /// A paired batch: `per_domain` random contents present in every domain, each shown
     /// through the same window in every domain, ordered domain by domain.
     pub fn sample_paired(&self, per_domain: usize, rng: &mut StdRng) -> Result<Batch> {
-        if self.pairs.is_empty() {
-            return Err(UfdnError::Input(
-                "paired losses need the same content under the same file name in every domain folder; this data has none: set paired_translation and latent_alignment to 0".into(),
-            ));
-        }
+        self.require_pairs()?;
         let picks: Vec<(&Vec<usize>, Window)> =
             (0..per_domain).map(|_| (&self.pairs[rng.random_range(0..self.pairs.len())], self.window(rng))).collect();
         let mut batch = self.empty_batch(per_domain, true);

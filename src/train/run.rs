@@ -99,11 +99,8 @@ pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
     let domains = trainer.model_config.domains.clone();
     let stored = trainer.config.crop_from.unwrap_or(size);
     let data = DomainDataset::load(&opts.data, &domains, stored)?.cropped_to(size)?;
-    if trainer.config.weights.uses_pairs() && data.pair_count() == 0 {
-        return Err(UfdnError::Input(format!(
-            "{}: paired_translation / latent_alignment need the same file name in every domain folder and none is; set both weights to 0 for unpaired domains",
-            opts.data.display()
-        )));
+    if trainer.config.weights.uses_pairs() {
+        data.require_pairs()?;
     }
     // Sample grids show fully convolutional models at the stored scale too.
     let grid_side = if trainer.model_config.fixed_size() { size } else { stored };
