@@ -9,7 +9,7 @@ use ufdn::data::dataset::Batch;
 use ufdn::train::config::{GroupRates, LatentAdversary, TrainConfig};
 use ufdn::train::schedule::{LossWeights, Ramp};
 use ufdn::train::trainer::Trainer;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 
 use common::{OFF, ON, config, dataset, trainer};
 
@@ -123,8 +123,7 @@ fn finite_difference_penalty_keeps_the_critic_lipschitz() {
 /// sketches of the other contents).
 fn photo_to_sketch_errors(t: &Trainer, batch: &Batch, k: usize) -> (f32, f32, f32) {
     let model = t.model();
-    let side = batch.size;
-    let images = Tensor::<4>::from_data(TensorData::new(batch.images.clone(), [3 * k, 3, side, side]), model.device());
+    let images = batch.to_tensor(model.device());
     let sketched = model.translate(images.clone().narrow(0, 0, k), &model.target("sketch").unwrap()).unwrap();
     let sketches = images.clone().narrow(0, k, k);
     let mse = |a: Tensor<4>, b: Tensor<4>| (a - b).square().mean().into_scalar::<f32>();
@@ -157,9 +156,8 @@ fn content_spread_ratio(align: Ramp) -> f32 {
         t.step(&batch);
     }
     let model = t.model();
-    let images = Tensor::<4>::from_data(TensorData::new(batch.images.clone(), [12, 3, batch.size, batch.size]), model.device());
     // [domain, content, latent·h·w]
-    let z = model.encode(images).unwrap().flatten::<2>(1, 3);
+    let z = model.encode(batch.to_tensor(model.device())).unwrap().flatten::<2>(1, 3);
     let z = z.clone().reshape([3, 4, z.dims()[1]]);
     let distance = |a: Tensor<3>, b: Tensor<3>| (a - b).square().mean().into_scalar::<f32>();
     let across_domains = distance(z.clone(), Tensor::cat(vec![z.clone().narrow(0, 1, 2), z.clone().narrow(0, 0, 1)], 0));

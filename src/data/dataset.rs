@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use burn::tensor::{Device, Tensor, TensorData};
 use image::imageops::FilterType;
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -39,6 +40,14 @@ pub struct Batch {
     /// Whether image `i` of every domain shows the same content (same file name, same
     /// window): the batch is then `domains × per_domain` images, domain by domain.
     pub paired: bool,
+}
+
+impl Batch {
+    /// The images as a tensor `[batch, 3, size, size]` on `device`.
+    pub fn to_tensor(&self, device: &Device) -> Tensor<4> {
+        let shape = [self.labels.len(), 3, self.size, self.size];
+        Tensor::from_data(TensorData::new(self.images.clone(), shape), device)
+    }
 }
 
 fn image_files(dir: &Path) -> Result<Vec<PathBuf>> {

@@ -129,11 +129,6 @@ impl Trainer {
         Tensor::from_data(TensorData::new(data, [labels.len(), n]), &self.device)
     }
 
-    fn images(&self, batch: &Batch) -> Tensor<4> {
-        let shape = [batch.labels.len(), 3, batch.size, batch.size];
-        Tensor::from_data(TensorData::new(batch.images.clone(), shape), &self.device)
-    }
-
     /// Runs one step on `batch` and returns its losses.
     pub fn step(&mut self, batch: &Batch) -> StepLosses {
         let weights = &self.config.weights;
@@ -141,7 +136,7 @@ impl Trainer {
         let n = self.model_config.num_domains();
         // Burn's own generator (noise, interpolation) is re-seeded per step too.
         self.device.seed(step_seed(self.config.seed, step));
-        let x = self.images(batch);
+        let x = batch.to_tensor(&self.device);
         let source = self.one_hot(&batch.labels);
         let mut rng = self.step_rng(TARGET_STREAM);
         let targets: Vec<usize> = batch.labels.iter().map(|&c| (c + rng.random_range(1..n)) % n).collect();
