@@ -180,3 +180,29 @@ fn ramps_hold_their_initial_value_until_they_start() {
     assert!(weights.uses_pairs() && !weights.pairs_at(1_000) && weights.pairs_at(1_001));
     assert!(!LossWeights::OFFICIAL.uses_pairs());
 }
+
+#[test]
+fn learning_rate_scale_at_zero_freezes_the_networks() {
+    // Without BatchNorm (whose running statistics move at any rate) E and G are their weights.
+    let mut model = common::tiny_config();
+    model.encoder.batch_norm = false;
+    model.generator.batch_norm = false;
+    let rates = GroupRates { translator: 1e-3, latent_disc: 1e-3, image_disc: 1e-3 };
+    // Full rates for steps 0..3, then 0.
+    let config = TrainConfig { lr_scale: Ramp::new(1.0, 0.0, 0).starting_at(3), ..config(rates, LossWeights::OFFICIAL) };
+    let device = Device::flex();
+    let mut t = Trainer::new(config, model, &device).unwrap();
+    let batch = dataset("lr_scale").sample(4, &mut StdRng::seed_from_u64(5));
+    let images = batch.to_tensor(&device);
+    let translated = |t: &Trainer| {
+        let model = t.model();
+        let target = model.target("sketch").unwrap();
+        model.translate(images.clone(), &target).unwrap().into_data().to_vec::<f32>().unwrap()
+    };
+    let start = translated(&t);
+    (0..3).for_each(|_| drop(t.step(&batch)));
+    let learnt = translated(&t);
+    (0..3).for_each(|_| drop(t.step(&batch)));
+    assert!(start != learnt, "three steps at full rates should change the translation");
+    assert!(learnt == translated(&t), "a zero learning-rate scale should leave the networks as they were");
+}

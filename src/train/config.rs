@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::schedule::LossWeights;
+use super::schedule::{LossWeights, Ramp};
 use crate::error::{Result, UfdnError};
 use crate::model::ModelConfig;
 
@@ -17,6 +17,17 @@ pub struct GroupRates {
     pub latent_disc: f64,
     /// Image discriminator D_x.
     pub image_disc: f64,
+}
+
+impl GroupRates {
+    /// Every rate multiplied by `scale`.
+    pub fn scaled(self, scale: f64) -> Self {
+        Self {
+            translator: self.translator * scale,
+            latent_disc: self.latent_disc * scale,
+            image_disc: self.image_disc * scale,
+        }
+    }
 }
 
 /// The encoder's goal against the latent discriminator D_v.
@@ -55,6 +66,9 @@ pub struct TrainConfig {
     pub batch_per_domain: usize,
     /// Adam learning rates.
     pub lr: GroupRates,
+    /// Multiplier of every learning rate over the run (1 throughout unless given): a lower
+    /// rate for the last stage settles the weights that are saved.
+    pub lr_scale: Ramp,
     /// Adam β1.
     pub beta1: f32,
     /// Adam β2.
@@ -91,6 +105,7 @@ impl Default for TrainConfig {
             steps: 250_000,
             batch_per_domain: 32,
             lr: GroupRates { translator: 1e-4, latent_disc: 1e-4, image_disc: 1e-4 },
+            lr_scale: Ramp::new(1.0, 1.0, 0),
             beta1: 0.5,
             beta2: 0.999,
             penalty_weight: 100.0,
@@ -133,12 +148,12 @@ impl TrainConfig {
 
     /// Checks value ranges.
     pub fn validate(&self) -> Result<()> {
-        let rates = [self.lr.translator, self.lr.latent_disc, self.lr.image_disc];
+        let rates = [self.lr.translator, self.lr.latent_disc, self.lr.image_disc, self.lr_scale.init, self.lr_scale.fin];
         if self.batch_per_domain == 0 || self.sample_every == 0 || self.checkpoint_every == 0 {
             return Err(UfdnError::Input("batch_per_domain, sample_every and checkpoint_every must be >= 1".into()));
         }
         if rates.iter().any(|r| !r.is_finite() || *r < 0.0) || !(self.penalty_step > 0.0) {
-            return Err(UfdnError::Input("learning rates must be >= 0 and penalty_step > 0".into()));
+            return Err(UfdnError::Input("learning rates and their scale must be >= 0, penalty_step > 0".into()));
         }
         Ok(())
     }

@@ -142,6 +142,7 @@ impl Trainer {
         let targets: Vec<usize> = batch.labels.iter().map(|&c| (c + rng.random_range(1..n)) % n).collect();
         let target = self.one_hot(&targets);
         let mut losses = StepLosses { step: step + 1, ..Default::default() };
+        let lr = self.config.lr.scaled(self.config.lr_scale.at(step));
 
         // Encode once; z = mu + sigma * eps (reparameterisation). [batch, latent, h, w]
         let (mu, logvar) = self.translator.encoder.forward(x.clone());
@@ -153,7 +154,7 @@ impl Trainer {
         let dv_loss = cross_entropy(self.latent_disc.forward(judged.clone().detach()), source.clone());
         losses.latent_disc = value(&dv_loss);
         let grads = GradientsParams::from_grads(dv_loss.backward(), &self.latent_disc);
-        self.latent_disc = self.opt_latent.step(self.config.lr.latent_disc, self.latent_disc.clone(), grads);
+        self.latent_disc = self.opt_latent.step(lr.latent_disc, self.latent_disc.clone(), grads);
 
         // 2. D_x: critic on real vs translated images, plus domain classification of real ones.
         let fake = self.translator.generator.forward(z.clone().detach(), target.clone()).detach();
@@ -173,7 +174,7 @@ impl Trainer {
         losses.real_classification = value(&real_cls);
         let dx_loss = wasserstein.neg() + penalty.mul_scalar(self.config.penalty_weight) + real_cls;
         let grads = GradientsParams::from_grads(dx_loss.backward(), &self.image_disc);
-        self.image_disc = self.opt_image.step(self.config.lr.image_disc, self.image_disc.clone(), grads);
+        self.image_disc = self.opt_image.step(lr.image_disc, self.image_disc.clone(), grads);
 
         // 3. E+G: VAE loss, E against D_v, G against D_x on translations of a detached z;
         //    on paired batches, translations against the same content's target image and
@@ -219,7 +220,7 @@ impl Trainer {
             }
         }
         let grads = GradientsParams::from_grads(total.backward(), &self.translator);
-        self.translator = self.opt_translator.step(self.config.lr.translator, self.translator.clone(), grads);
+        self.translator = self.opt_translator.step(lr.translator, self.translator.clone(), grads);
 
         self.step += 1;
         losses
