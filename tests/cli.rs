@@ -111,6 +111,10 @@ fn build_train_resume_translate_encode_info() {
     assert!(report.contains("| photo → photo |") && report.contains("| inf |"), "identity baseline is exact: {report}");
     let grid = image::open(eval_dir.join("grid.png")).unwrap();
     assert_eq!((grid.width(), grid.height()), (4 * 34, 6 * 34));
+    // The judge and the probe start from fixed seeds: a second evaluation reports the same.
+    let again = dir.join("eval_again");
+    ok(&["eval", "--weights", s(&weights), "--data", s(&data), "--out", s(&again), "--probe-steps", "20"]);
+    assert_eq!(std::fs::read_to_string(again.join("report.md")).unwrap(), report);
 
     // Training on random 16-px windows of the 32-px images: the grid stays at the stored scale.
     let crop_run = dir.join("run_crop");
