@@ -181,28 +181,54 @@ fn ramps_hold_their_initial_value_until_they_start() {
     assert!(!LossWeights::OFFICIAL.uses_pairs());
 }
 
-#[test]
-fn learning_rate_scale_at_zero_freezes_the_networks() {
-    // Without BatchNorm (whose running statistics move at any rate) E and G are their weights.
+/// A tiny trainer (with or without BatchNorm in E and G) whose rates are full for steps 0..3
+/// and 0 afterwards, a batch of the fixture images, and the model's eval-mode translation of
+/// that batch to sketch.
+fn frozen_after_three_steps(batch_norm: bool) -> (Trainer, Batch, impl Fn(&Trainer) -> Vec<f32>) {
     let mut model = common::tiny_config();
-    model.encoder.batch_norm = false;
-    model.generator.batch_norm = false;
+    model.encoder.batch_norm = batch_norm;
+    model.generator.batch_norm = batch_norm;
     let rates = GroupRates { translator: 1e-3, latent_disc: 1e-3, image_disc: 1e-3 };
-    // Full rates for steps 0..3, then 0.
     let config = TrainConfig { lr_scale: Ramp::new(1.0, 0.0, 0).starting_at(3), ..config(rates, LossWeights::OFFICIAL) };
     let device = Device::flex();
-    let mut t = Trainer::new(config, model, &device).unwrap();
-    let batch = dataset("lr_scale").sample(4, &mut StdRng::seed_from_u64(5));
+    let t = Trainer::new(config, model, &device).unwrap();
+    let batch = dataset(&format!("frozen_{batch_norm}")).sample(4, &mut StdRng::seed_from_u64(5));
     let images = batch.to_tensor(&device);
-    let translated = |t: &Trainer| {
+    let translated = move |t: &Trainer| {
         let model = t.model();
         let target = model.target("sketch").unwrap();
         model.translate(images.clone(), &target).unwrap().into_data().to_vec::<f32>().unwrap()
     };
+    (t, batch, translated)
+}
+
+#[test]
+fn learning_rate_scale_at_zero_freezes_the_networks() {
+    // Without BatchNorm (whose running statistics move at any rate) E and G are their weights.
+    let (mut t, batch, translated) = frozen_after_three_steps(false);
     let start = translated(&t);
     (0..3).for_each(|_| drop(t.step(&batch)));
     let learnt = translated(&t);
     (0..3).for_each(|_| drop(t.step(&batch)));
     assert!(start != learnt, "three steps at full rates should change the translation");
     assert!(learnt == translated(&t), "a zero learning-rate scale should leave the networks as they were");
+}
+
+#[test]
+fn settling_norms_moves_batchnorm_statistics_and_nothing_else() {
+    let mut rng = StdRng::seed_from_u64(6);
+    // Without BatchNorm there is nothing to settle: the translation stays exactly as it was.
+    let (mut t, batch, translated) = frozen_after_three_steps(false);
+    (0..3).for_each(|_| drop(t.step(&batch)));
+    let before = translated(&t);
+    t.settle_norms(&batch, &mut rng);
+    assert!(before == translated(&t), "settling changed a model without BatchNorm");
+    // With BatchNorm the inference statistics move to the settling batches'.
+    let (mut t, batch, translated) = frozen_after_three_steps(true);
+    (0..3).for_each(|_| drop(t.step(&batch)));
+    let before = translated(&t);
+    let other = dataset("settle_other").sample(4, &mut rng);
+    (0..10).for_each(|_| t.settle_norms(&other, &mut rng));
+    assert!(before != translated(&t), "settling left BatchNorm's statistics where they were");
+    assert_eq!(t.step_count(), 3);
 }

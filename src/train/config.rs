@@ -44,6 +44,18 @@ pub enum LatentAdversary {
     Uniform,
 }
 
+/// Re-estimation of BatchNorm's running statistics when a run reaches its last step. During
+/// training they follow the last ten or so batches (momentum 0.1), so the saved model
+/// normalises with whatever those few batches held.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NormStatistics {
+    /// Batches of forward passes at the end (0: keep the statistics training left).
+    pub batches: u64,
+    /// Images per domain in each of those batches.
+    pub batch_per_domain: usize,
+}
+
 /// Everything `ufdn train` needs besides the data itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -69,6 +81,8 @@ pub struct TrainConfig {
     /// Multiplier of every learning rate over the run (1 throughout unless given): a lower
     /// rate for the last stage settles the weights that are saved.
     pub lr_scale: Ramp,
+    /// BatchNorm statistics re-estimated at the last step (off unless given).
+    pub norm_statistics: NormStatistics,
     /// Adam β1.
     pub beta1: f32,
     /// Adam β2.
@@ -106,6 +120,7 @@ impl Default for TrainConfig {
             batch_per_domain: 32,
             lr: GroupRates { translator: 1e-4, latent_disc: 1e-4, image_disc: 1e-4 },
             lr_scale: Ramp::new(1.0, 1.0, 0),
+            norm_statistics: NormStatistics { batches: 0, batch_per_domain: 48 },
             beta1: 0.5,
             beta2: 0.999,
             penalty_weight: 100.0,
@@ -149,8 +164,14 @@ impl TrainConfig {
     /// Checks value ranges.
     pub fn validate(&self) -> Result<()> {
         let rates = [self.lr.translator, self.lr.latent_disc, self.lr.image_disc, self.lr_scale.init, self.lr_scale.fin];
-        if self.batch_per_domain == 0 || self.sample_every == 0 || self.checkpoint_every == 0 {
-            return Err(UfdnError::Input("batch_per_domain, sample_every and checkpoint_every must be >= 1".into()));
+        if self.batch_per_domain == 0
+            || self.norm_statistics.batch_per_domain == 0
+            || self.sample_every == 0
+            || self.checkpoint_every == 0
+        {
+            return Err(UfdnError::Input(
+                "batch_per_domain (also norm_statistics'), sample_every and checkpoint_every must be >= 1".into(),
+            ));
         }
         if rates.iter().any(|r| !r.is_finite() || *r < 0.0) || !(self.penalty_step > 0.0) {
             return Err(UfdnError::Input("learning rates and their scale must be >= 0, penalty_step > 0".into()));

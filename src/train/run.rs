@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::checkpoint::write_atomic;
 use super::config::{RunPaths, TrainConfig};
 use super::samples::{sample_grid, sample_inputs};
-use super::trainer::{BATCH_STREAM, StepLosses, Trainer};
+use super::trainer::{BATCH_STREAM, NORM_STREAM, StepLosses, Trainer};
 use crate::data::dataset::{DomainDataset, discover_domains};
 use crate::data::image_io::save_png;
 use crate::device::open_device;
@@ -133,6 +133,13 @@ pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
         bar.set_position(step);
         bar.set_message(summary(&losses));
         let last = step == cfg.steps;
+        if last {
+            let mut rng = trainer.step_rng(NORM_STREAM);
+            for _ in 0..cfg.norm_statistics.batches {
+                let batch = data.sample(cfg.norm_statistics.batch_per_domain, &mut rng);
+                trainer.settle_norms(&batch, &mut rng);
+            }
+        }
         if step % cfg.sample_every == 0 || last {
             let grid = sample_grid(&trainer.model(), &sample_planes, sample_rows, grid_side)?;
             save_png(&grid, &paths.sample(step))?;

@@ -64,6 +64,8 @@ pub struct Trainer {
 const TARGET_STREAM: u64 = 0x7A26_E7;
 /// Stream of [`Trainer::step_rng`] used for batch sampling.
 pub const BATCH_STREAM: u64 = 0xBA7C;
+/// Stream of [`Trainer::step_rng`] used for the batches that re-estimate BatchNorm statistics.
+pub const NORM_STREAM: u64 = 0x5E771E;
 
 /// Seed of step `step`'s generators.
 pub fn step_seed(seed: u64, step: u64) -> u64 {
@@ -119,6 +121,36 @@ impl Trainer {
         Model::new(self.model_config.clone(), self.step, &self.translator, &self.device.clone().inner())
     }
 
+    /// One-hot codes `[batch, domains]` of a random other domain for every label.
+    fn random_targets(&self, labels: &[usize], rng: &mut StdRng) -> Tensor<2> {
+        let n = self.model_config.num_domains();
+        let targets: Vec<usize> = labels.iter().map(|&c| (c + rng.random_range(1..n)) % n).collect();
+        self.one_hot(&targets)
+    }
+
+    /// E's posterior `(mu, logvar)` and a sample z = mu + sigma * eps (reparameterisation),
+    /// each `[batch, latent, h, w]`.
+    fn encode(&self, x: Tensor<4>) -> (Tensor<4>, Tensor<4>, Tensor<4>) {
+        let (mu, logvar) = self.translator.encoder.forward(x);
+        let eps = mu.random_like(Distribution::Normal(0.0, 1.0));
+        let z = mu.clone() + logvar.clone().mul_scalar(0.5).exp() * eps;
+        (mu, logvar, z)
+    }
+
+    /// Re-estimates BatchNorm's running statistics (what inference normalises with) from
+    /// `batch`: E and G run forward in training mode, G once with the images' own domains and
+    /// once with random other ones (drawn from `rng`, as is the sampling noise), as in a step.
+    /// No weight, optimiser state or step count changes, and training itself never reads
+    /// these statistics.
+    pub fn settle_norms(&mut self, batch: &Batch, rng: &mut StdRng) {
+        self.device.seed(rng.random());
+        let x = batch.to_tensor(&self.device);
+        let (_, _, z) = self.encode(x);
+        let target = self.random_targets(&batch.labels, rng);
+        self.translator.generator.forward(z.clone(), self.one_hot(&batch.labels));
+        self.translator.generator.forward(z, target);
+    }
+
     /// One-hot codes `[batch, domains]` of `labels`.
     fn one_hot(&self, labels: &[usize]) -> Tensor<2> {
         let n = self.model_config.num_domains();
@@ -138,16 +170,12 @@ impl Trainer {
         self.device.seed(step_seed(self.config.seed, step));
         let x = batch.to_tensor(&self.device);
         let source = self.one_hot(&batch.labels);
-        let mut rng = self.step_rng(TARGET_STREAM);
-        let targets: Vec<usize> = batch.labels.iter().map(|&c| (c + rng.random_range(1..n)) % n).collect();
-        let target = self.one_hot(&targets);
+        let target = self.random_targets(&batch.labels, &mut self.step_rng(TARGET_STREAM));
         let mut losses = StepLosses { step: step + 1, ..Default::default() };
         let lr = self.config.lr.scaled(self.config.lr_scale.at(step));
 
-        // Encode once; z = mu + sigma * eps (reparameterisation). [batch, latent, h, w]
-        let (mu, logvar) = self.translator.encoder.forward(x.clone());
-        let eps = mu.random_like(Distribution::Normal(0.0, 1.0));
-        let z = mu.clone() + logvar.clone().mul_scalar(0.5).exp() * eps;
+        // Encode once. [batch, latent, h, w]
+        let (mu, logvar, z) = self.encode(x.clone());
         let judged = if self.config.latent_adversary_on_mean { mu.clone() } else { z.clone() };
 
         // 1. D_v learns to tell the source domain from z (or its mean).
