@@ -105,7 +105,14 @@ fn build_train_resume_translate_encode_info() {
             assert!(report.contains(&format!("| {source} → {target} |")), "{report}");
         }
     }
-    for measure in ["domain classifier on real test images", "latent leakage", "retrieval top-1, sketch → photo"] {
+    for measure in [
+        "domain classifier on real test images",
+        "latent leakage",
+        "latent probe on its own train z",
+        "test z the probe assigns to paint / photo / sketch",
+        "retrieval top-1, sketch → photo",
+        "judged as paint / photo / sketch",
+    ] {
         assert!(report.contains(measure), "{report}");
     }
     assert!(report.contains("| photo → photo |") && report.contains("| inf |"), "identity baseline is exact: {report}");

@@ -22,7 +22,7 @@ use crate::pixels::rgb_to_chw;
 use crate::train::samples::{sample_grid, sample_inputs};
 use judge::{Judge, JudgeConfig};
 use metrics::{psnr, ssim};
-use probes::{Samples, accuracy, fit};
+use probes::{Samples, accuracy, confusion, fit, latent_probe};
 
 /// Per-split images: for every domain, the images of the same file names, in name order.
 struct Split {
@@ -84,6 +84,8 @@ pub struct PairScore {
     pub baseline_ssim: f64,
     /// Fraction of translations the domain classifier assigns to the target.
     pub domain_accuracy: f64,
+    /// Fraction of translations the domain classifier assigns to each domain.
+    pub judged_as: Vec<f64>,
 }
 
 /// Everything `ufdn eval` measures.
@@ -95,6 +97,10 @@ pub struct EvalReport {
     pub classifier_accuracy: f64,
     /// A fresh probe's accuracy telling the domain from test z (chance: 1/N).
     pub latent_leakage: f64,
+    /// The probe's accuracy on the train z it was fitted to.
+    pub probe_train_accuracy: f64,
+    /// Fraction of test z the probe assigns to each domain.
+    pub probe_predicted: Vec<f64>,
     /// Per non-photo domain: share of test images whose z finds the same photo's z as its
     /// nearest neighbour among all test photos.
     pub retrieval: Vec<(String, f64)>,
@@ -181,7 +187,7 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
                 judged.push(&resized_planes(&output, size), t);
             }
             let m = test.names.len() as f64;
-            let domain_accuracy = accuracy(&classifier, classify, &judged, n, &device)?;
+            let verdicts = confusion(&classifier, classify, &judged, n, &device)?;
             pairs.push(PairScore {
                 source: source.clone(),
                 target: target.clone(),
@@ -189,7 +195,8 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
                 ssim: q / m,
                 baseline_psnr: bp / m,
                 baseline_ssim: bq / m,
-                domain_accuracy,
+                domain_accuracy: verdicts.accuracy(),
+                judged_as: verdicts.predicted_shares(),
             });
         }
     }
@@ -197,9 +204,7 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
     // Latent leakage: a fresh latent discriminator fitted on train z, tested on test z.
     let (z_train, _) = latent_samples(model, &train)?;
     let (z_test, z_flat) = latent_samples(model, &test)?;
-    let probe_logits = |m: &crate::model::latent_disc::LatentDisc, x: Tensor4| m.forward(x);
-    let probe = fit(|d| model.config.init_latent_disc(d), probe_logits, &z_train, n, opts.probe_steps, &device);
-    let latent_leakage = accuracy(&probe, probe_logits, &z_test, n, &device)?;
+    let probe = latent_probe(&model.config.latent_disc, z_train, z_test, n, opts.probe_steps, &device)?;
 
     // Retrieval: each non-photo test image's z against all test photos' z.
     let photo = domains.iter().position(|d| d == "photo").unwrap_or(0);
@@ -211,7 +216,15 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
         })
         .collect();
 
-    let report = EvalReport { pairs, classifier_accuracy, latent_leakage, retrieval, test_images: test.names.len() };
+    let report = EvalReport {
+        pairs,
+        classifier_accuracy,
+        latent_leakage: probe.test.accuracy(),
+        probe_train_accuracy: probe.train_accuracy,
+        probe_predicted: probe.test.predicted_shares(),
+        retrieval,
+        test_images: test.names.len(),
+    };
     std::fs::create_dir_all(&opts.out).map_err(|e| UfdnError::io(&opts.out, e))?;
     let grid_data = DomainDataset::load(&opts.data.join("test"), &domains, size)?;
     let (planes, rows) = sample_inputs(&grid_data, 2);
@@ -227,16 +240,18 @@ type Tensor4 = burn::tensor::Tensor<4>;
 impl EvalReport {
     /// The report as markdown tables.
     pub fn markdown(&self, model: &Model) -> String {
-        let n = model.domains().len() as f64;
+        let domains = model.domains();
+        let n = domains.len() as f64;
+        let names = domains.join(" / ");
         let mut s = String::new();
         let _ = writeln!(s, "Model: {} preset, {} steps; {} held-out images per domain.\n", model.config.preset, model.steps, self.test_images);
-        let _ = writeln!(s, "| source → target | PSNR dB | baseline PSNR | SSIM | baseline SSIM | domain accuracy |");
-        let _ = writeln!(s, "|---|---|---|---|---|---|");
+        let _ = writeln!(s, "| source → target | PSNR dB | baseline PSNR | SSIM | baseline SSIM | domain accuracy | judged as {names} |");
+        let _ = writeln!(s, "|---|---|---|---|---|---|---|");
         for p in &self.pairs {
             let _ = writeln!(
                 s,
-                "| {} → {} | {:.2} | {:.2} | {:.3} | {:.3} | {:.1} % |",
-                p.source, p.target, p.psnr, p.baseline_psnr, p.ssim, p.baseline_ssim, 100.0 * p.domain_accuracy
+                "| {} → {} | {:.2} | {:.2} | {:.3} | {:.3} | {:.1} % | {} |",
+                p.source, p.target, p.psnr, p.baseline_psnr, p.ssim, p.baseline_ssim, 100.0 * p.domain_accuracy, percentages(&p.judged_as)
             );
         }
         let _ = writeln!(s, "\nBaseline: the input itself as the output. Domain accuracy: share of outputs that a classifier trained on real train images assigns to the target domain.\n");
@@ -244,9 +259,26 @@ impl EvalReport {
         let _ = writeln!(s, "|---|---|");
         let _ = writeln!(s, "| domain classifier on real test images | {:.1} % |", 100.0 * self.classifier_accuracy);
         let _ = writeln!(s, "| latent leakage (probe accuracy on test z; chance {:.1} %) | {:.1} % |", 100.0 / n, 100.0 * self.latent_leakage);
+        let _ = writeln!(s, "| latent probe on its own train z | {:.1} % |", 100.0 * self.probe_train_accuracy);
+        let _ = writeln!(s, "| test z the probe assigns to {names} | {} |", percentages(&self.probe_predicted));
         for (domain, top1) in &self.retrieval {
             let _ = writeln!(s, "| retrieval top-1, {domain} → photo | {:.1} % |", 100.0 * top1);
         }
+        if self.probe_predicted.iter().any(|&share| share >= PROBE_COLLAPSE) {
+            let _ = writeln!(
+                s,
+                "\nThe latent probe assigns nearly every test code to one domain: it did not fit, so its leakage figure does not show that z is free of the domain."
+            );
+        }
         s
     }
+}
+
+/// Share of predictions in one class above which the latent probe is reported as collapsed.
+const PROBE_COLLAPSE: f64 = 0.99;
+
+/// Shares as whole percentages separated by slashes, e.g. `97 / 2 / 1 %`.
+fn percentages(shares: &[f64]) -> String {
+    let parts: Vec<String> = shares.iter().map(|v| format!("{:.0}", 100.0 * v)).collect();
+    format!("{} %", parts.join(" / "))
 }

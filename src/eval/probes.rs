@@ -9,6 +9,8 @@ use rand::{Rng, SeedableRng};
 
 use crate::error::Result;
 use crate::frame::readback;
+use crate::model::config::LatentDiscConfig;
+use crate::model::latent_disc::LatentDisc;
 use crate::train::losses::cross_entropy;
 
 /// Labelled inputs of one shape, stored flat.
@@ -27,6 +29,32 @@ impl Samples {
     pub fn push(&mut self, values: &[f32], label: usize) {
         self.values.extend_from_slice(values);
         self.labels.push(label);
+    }
+
+    /// Per-channel mean and standard deviation over every item and position.
+    pub fn channel_stats(&self) -> Vec<(f32, f32)> {
+        let [c, h, w] = self.item;
+        let plane = h * w;
+        (0..c)
+            .map(|ch| {
+                let values = || self.values.chunks(self.size()).flat_map(|item| &item[ch * plane..(ch + 1) * plane]);
+                let count = (self.labels.len() * plane).max(1) as f64;
+                let mean = values().map(|&v| f64::from(v)).sum::<f64>() / count;
+                let var = values().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / count;
+                (mean as f32, var.sqrt().max(1e-6) as f32)
+            })
+            .collect()
+    }
+
+    /// Shifts and scales every channel by `stats` (as [`Samples::channel_stats`] gives).
+    pub fn standardise(&mut self, stats: &[(f32, f32)]) {
+        let [_, h, w] = self.item;
+        let size = self.size();
+        for item in self.values.chunks_mut(size) {
+            for (plane, &(mean, std)) in item.chunks_mut(h * w).zip(stats) {
+                plane.iter_mut().for_each(|v| *v = (*v - mean) / std);
+            }
+        }
     }
 
     fn size(&self) -> usize {
@@ -77,22 +105,89 @@ where
     model.valid()
 }
 
-/// Fraction of `samples` whose arg-max logit is their label.
-pub fn accuracy<M, F>(model: &M, logits: F, samples: &Samples, classes: usize, device: &Device) -> Result<f64>
+/// How a classifier assigned labelled samples.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confusion {
+    /// `counts[label][predicted]`: samples of each true class by predicted class.
+    pub counts: Vec<Vec<usize>>,
+}
+
+impl Confusion {
+    /// Fraction of all samples predicted as their label.
+    pub fn accuracy(&self) -> f64 {
+        let correct: usize = (0..self.counts.len()).map(|c| self.counts[c][c]).sum();
+        correct as f64 / self.total().max(1) as f64
+    }
+
+    /// Fraction of all samples predicted as each class.
+    pub fn predicted_shares(&self) -> Vec<f64> {
+        let total = self.total().max(1) as f64;
+        (0..self.counts.len()).map(|p| self.counts.iter().map(|row| row[p]).sum::<usize>() as f64 / total).collect()
+    }
+
+    fn total(&self) -> usize {
+        self.counts.iter().flatten().sum()
+    }
+}
+
+/// Arg-max predictions of `model` on `samples`, tallied against their labels.
+pub fn confusion<M, F>(model: &M, logits: F, samples: &Samples, classes: usize, device: &Device) -> Result<Confusion>
 where
     M: Module,
     F: Fn(&M, Tensor<4>) -> Tensor<2>,
 {
     let all: Vec<usize> = (0..samples.labels.len()).collect();
-    let mut correct = 0;
+    let mut counts = vec![vec![0; classes]; classes];
     for chunk in all.chunks(64) {
         let (x, _) = samples.batch(chunk, classes, device);
         let scores = readback(logits(model, x))?;
         for (row, &i) in chunk.iter().enumerate() {
             let s = &scores[row * classes..(row + 1) * classes];
             let best = (0..classes).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap_or(0);
-            correct += usize::from(best == samples.labels[i]);
+            counts[samples.labels[i]][best] += 1;
         }
     }
-    Ok(correct as f64 / samples.labels.len().max(1) as f64)
+    Ok(Confusion { counts })
+}
+
+/// Fraction of `samples` whose arg-max logit is their label.
+pub fn accuracy<M, F>(model: &M, logits: F, samples: &Samples, classes: usize, device: &Device) -> Result<f64>
+where
+    M: Module,
+    F: Fn(&M, Tensor<4>) -> Tensor<2>,
+{
+    Ok(confusion(model, logits, samples, classes, device)?.accuracy())
+}
+
+/// What a latent probe learned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeResult {
+    /// Accuracy on the codes it was fitted to.
+    pub train_accuracy: f64,
+    /// Its predictions on held-out codes.
+    pub test: Confusion,
+}
+
+/// Fits a fresh latent discriminator with `config`'s layers to tell the domain of `train`
+/// codes `[latent, h, w]` and tests it on `test` codes. Both are first standardised per
+/// channel with the train codes' statistics: an invertible change that keeps the fit from
+/// depending on the codes' scale.
+pub fn latent_probe(
+    config: &LatentDiscConfig,
+    mut train: Samples,
+    mut test: Samples,
+    classes: usize,
+    steps: usize,
+    device: &Device,
+) -> Result<ProbeResult> {
+    let stats = train.channel_stats();
+    train.standardise(&stats);
+    test.standardise(&stats);
+    let logits = |m: &LatentDisc, z: Tensor<4>| m.forward(z);
+    let latent = train.item[0];
+    let probe = fit(|d| config.init(latent, classes, d), logits, &train, classes, steps, device);
+    Ok(ProbeResult {
+        train_accuracy: accuracy(&probe, logits, &train, classes, device)?,
+        test: confusion(&probe, logits, &test, classes, device)?,
+    })
 }
