@@ -22,7 +22,7 @@ use crate::pixels::rgb_to_chw;
 use crate::train::samples::{sample_grid, sample_inputs};
 use judge::{Judge, JudgeConfig};
 use metrics::{psnr, ssim};
-use probes::{Samples, accuracy, confusion, fit, latent_probe};
+use probes::{Confusion, ProbeResult, Samples, accuracy, confusion, fit, latent_probe};
 
 /// Per-split images: for every domain, the images of the same file names, in name order.
 struct Split {
@@ -82,10 +82,9 @@ pub struct PairScore {
     pub baseline_psnr: f64,
     /// Mean SSIM of the untranslated input against ground truth.
     pub baseline_ssim: f64,
-    /// Fraction of translations the domain classifier assigns to the target.
-    pub domain_accuracy: f64,
-    /// Fraction of translations the domain classifier assigns to each domain.
-    pub judged_as: Vec<f64>,
+    /// The domain classifier's verdicts on the translations (all labelled with the target):
+    /// their accuracy is the share assigned to the target.
+    pub verdicts: Confusion,
 }
 
 /// Everything `ufdn eval` measures.
@@ -95,12 +94,9 @@ pub struct EvalReport {
     pub pairs: Vec<PairScore>,
     /// The domain classifier's accuracy on real test images.
     pub classifier_accuracy: f64,
-    /// A fresh probe's accuracy telling the domain from test z (chance: 1/N).
-    pub latent_leakage: f64,
-    /// The probe's accuracy on the train z it was fitted to.
-    pub probe_train_accuracy: f64,
-    /// Fraction of test z the probe assigns to each domain.
-    pub probe_predicted: Vec<f64>,
+    /// A fresh probe telling the domain from z: its accuracy on test z is the latent
+    /// leakage (chance: 1/N).
+    pub latent_probe: ProbeResult,
     /// Per non-photo domain: share of test images whose z finds the same photo's z as its
     /// nearest neighbour among all test photos.
     pub retrieval: Vec<(String, f64)>,
@@ -187,7 +183,6 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
                 judged.push(&resized_planes(&output, size), t);
             }
             let m = test.names.len() as f64;
-            let verdicts = confusion(&classifier, classify, &judged, n, &device)?;
             pairs.push(PairScore {
                 source: source.clone(),
                 target: target.clone(),
@@ -195,8 +190,7 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
                 ssim: q / m,
                 baseline_psnr: bp / m,
                 baseline_ssim: bq / m,
-                domain_accuracy: verdicts.accuracy(),
-                judged_as: verdicts.predicted_shares(),
+                verdicts: confusion(&classifier, classify, &judged, n, &device)?,
             });
         }
     }
@@ -219,9 +213,7 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
     let report = EvalReport {
         pairs,
         classifier_accuracy,
-        latent_leakage: probe.test.accuracy(),
-        probe_train_accuracy: probe.train_accuracy,
-        probe_predicted: probe.test.predicted_shares(),
+        latent_probe: probe,
         retrieval,
         test_images: test.names.len(),
     };
@@ -251,20 +243,22 @@ impl EvalReport {
             let _ = writeln!(
                 s,
                 "| {} → {} | {:.2} | {:.2} | {:.3} | {:.3} | {:.1} % | {} |",
-                p.source, p.target, p.psnr, p.baseline_psnr, p.ssim, p.baseline_ssim, 100.0 * p.domain_accuracy, percentages(&p.judged_as)
+                p.source, p.target, p.psnr, p.baseline_psnr, p.ssim, p.baseline_ssim, 100.0 * p.verdicts.accuracy(), percentages(&p.verdicts.predicted_shares())
             );
         }
         let _ = writeln!(s, "\nBaseline: the input itself as the output. Domain accuracy: share of outputs that a classifier trained on real train images assigns to the target domain.\n");
         let _ = writeln!(s, "| measure | value |");
         let _ = writeln!(s, "|---|---|");
         let _ = writeln!(s, "| domain classifier on real test images | {:.1} % |", 100.0 * self.classifier_accuracy);
-        let _ = writeln!(s, "| latent leakage (probe accuracy on test z; chance {:.1} %) | {:.1} % |", 100.0 / n, 100.0 * self.latent_leakage);
-        let _ = writeln!(s, "| latent probe on its own train z | {:.1} % |", 100.0 * self.probe_train_accuracy);
-        let _ = writeln!(s, "| test z the probe assigns to {names} | {} |", percentages(&self.probe_predicted));
+        let probe = &self.latent_probe;
+        let predicted = probe.test.predicted_shares();
+        let _ = writeln!(s, "| latent leakage (probe accuracy on test z; chance {:.1} %) | {:.1} % |", 100.0 / n, 100.0 * probe.test.accuracy());
+        let _ = writeln!(s, "| latent probe on its own train z | {:.1} % |", 100.0 * probe.train_accuracy);
+        let _ = writeln!(s, "| test z the probe assigns to {names} | {} |", percentages(&predicted));
         for (domain, top1) in &self.retrieval {
             let _ = writeln!(s, "| retrieval top-1, {domain} → photo | {:.1} % |", 100.0 * top1);
         }
-        if self.probe_predicted.iter().any(|&share| share >= PROBE_COLLAPSE) {
+        if predicted.iter().any(|&share| share >= PROBE_COLLAPSE) {
             let _ = writeln!(
                 s,
                 "\nThe latent probe assigns nearly every test code to one domain: it did not fit, so its leakage figure does not show that z is free of the domain."
