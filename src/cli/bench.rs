@@ -75,6 +75,7 @@ fn bench_one(args: &BenchArgs, preset: &str, device_name: &str) -> Result<(usize
     Ok((model.num_params(), 1.0 / step_s, side, translate_s * 1e3))
 }
 
+/// Runs `ufdn bench`: prints training and translation speed per preset and device as a table.
 pub fn run(args: BenchArgs) -> Result<()> {
     println!("| preset | device | E+G params | batch | train steps/s | translate frame | translate ms/image |");
     println!("|---|---|---|---|---|---|---|");

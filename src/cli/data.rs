@@ -46,6 +46,7 @@ pub struct BuildArgs {
     cache: Option<PathBuf>,
 }
 
+/// Runs `ufdn data build`: gathers the source photos, renders every domain and writes the split.
 pub fn run(command: DataCommand) -> Result<()> {
     let DataCommand::Build(args) = command;
     let photos = match &args.photos {

@@ -95,6 +95,7 @@ fn load_model(path: &Path, device: &str) -> Result<Model> {
     })
 }
 
+/// Runs `ufdn translate`: one image file into the target domain (or domain mix), written as PNG.
 pub fn translate(args: TranslateArgs) -> Result<()> {
     let model = load_model(&args.weights, &args.device)?;
     let target = model.target(&args.to)?;
@@ -105,6 +106,7 @@ pub fn translate(args: TranslateArgs) -> Result<()> {
     Ok(())
 }
 
+/// Runs `ufdn encode`: writes the latent code of one image as a `.npy` array.
 pub fn encode(args: EncodeArgs) -> Result<()> {
     let model = load_model(&args.weights, &args.device)?;
     let z = encode_fitted(&model, &load_rgb(&args.input)?)?;
@@ -115,6 +117,7 @@ pub fn encode(args: EncodeArgs) -> Result<()> {
     Ok(())
 }
 
+/// Runs `ufdn info`: prints what a weights file holds: preset, domains, parameters, steps, input size.
 pub fn info(args: InfoArgs) -> Result<()> {
     let model = load_model(&args.weights, "flex")?;
     let c = &model.config;
@@ -131,6 +134,7 @@ pub fn info(args: InfoArgs) -> Result<()> {
     Ok(())
 }
 
+/// Runs `ufdn eval`: evaluates a model on a dataset's held-out split and writes the report.
 pub fn eval(args: EvalArgs) -> Result<()> {
     let model = load_model(&args.weights, &args.device)?;
     let opts = EvalOptions { data: args.data, out: args.out.clone(), probe_steps: args.probe_steps, limit: args.limit };
@@ -140,6 +144,7 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     Ok(())
 }
 
+/// Runs `ufdn export`: rewrites a weights file in f32 or f16.
 pub fn export(args: ExportArgs) -> Result<()> {
     let model = load_model(&args.weights, "flex")?;
     let precision = if args.half { Precision::F16 } else { Precision::F32 };

@@ -99,6 +99,7 @@ impl TrainArgs {
     }
 }
 
+/// Runs `ufdn train`: loads or resumes the configuration and trains until its last step.
 pub fn run(args: TrainArgs) -> Result<()> {
     let mut config = match (&args.config, args.resume) {
         (Some(path), _) => TrainConfig::from_file(path)?,
