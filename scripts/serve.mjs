@@ -2,7 +2,7 @@
 // page's Content-Security-Policy as a header too. Usage: node scripts/serve.mjs [port]
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, dirname } from 'node:path';
+import { extname, join, normalize, resolve, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,14 +14,25 @@ const types = {
 };
 const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** The decoded path of a request URL, or null when it is not a valid URL path ("//", bad %-escapes). */
+function requestPath(url) {
+  try {
+    const path = decodeURIComponent(new URL(url, 'http://localhost').pathname);
+    return path.startsWith('/') && !path.includes('\0') ? path : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Serves the page on 127.0.0.1:`port`; `extra` adds [urlPrefix, folder] mounts (tests). */
 export function startServer(port = 8080, extra = []) {
   const all = [...extra, ...mounts];
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const path = requestPath(req.url);
+    if (path === null) { res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request path'); return; }
     const [prefix, dir] = all.find(([p]) => path.startsWith(p));
     let file = normalize(join(dir, path.slice(prefix.length)));
-    if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
+    if (file !== dir && !file.startsWith(dir + sep)) { res.writeHead(403).end(); return; }
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
