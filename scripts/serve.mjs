@@ -18,7 +18,7 @@ const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src
 function requestPath(url) {
   try {
     const path = decodeURIComponent(new URL(url, 'http://localhost').pathname);
-    return path.startsWith('/') && !path.includes('\0') ? path : null;
+    return path.includes('\0') ? null : path;
   } catch {
     return null;
   }
