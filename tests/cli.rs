@@ -118,6 +118,18 @@ fn build_train_resume_translate_encode_info() {
     assert!(report.contains("| photo → photo |") && report.contains("| inf |"), "identity baseline is exact: {report}");
     let grid = image::open(eval_dir.join("grid.png")).unwrap();
     assert_eq!((grid.width(), grid.height()), (4 * 34, 6 * 34));
+    // The page's scale: the held-out photo's full 256-px frames (no people among the
+    // fixtures), every direction with detail, every pair of targets with distinctness.
+    assert!(report.contains("### Full 256-px frames: scenes (1 held-out frames per domain)"), "{report}");
+    assert!(!report.contains("frames: people"), "{report}");
+    assert!(report.contains("| detail | domain accuracy |"), "{report}");
+    for source in ["photo", "sketch", "paint"] {
+        for targets in ["paint / photo", "paint / sketch", "photo / sketch"] {
+            assert!(report.contains(&format!("| {source} | {targets} |")), "{report}");
+        }
+    }
+    let frames = image::open(eval_dir.join("grid-256.png")).unwrap();
+    assert_eq!((frames.width(), frames.height()), (4 * 258, 3 * 258));
     // The judge and the probe start from fixed seeds: a second evaluation reports the same.
     let again = dir.join("eval_again");
     ok(&["eval", "--weights", s(&weights), "--data", s(&data), "--out", s(&again), "--probe-steps", "20"]);

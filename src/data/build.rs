@@ -1,5 +1,7 @@
-//! Builds a multi-domain dataset: seeded multi-scale crops of source photos,
-//! rendered in every domain, split into train and test by source photo.
+//! Builds a multi-domain dataset: seeded multi-scale crops of source photos, rendered in
+//! every domain and split into train and test by source (people and other sources each
+//! split apart, so both splits hold both); and the held-out sources' full frames: 256-px
+//! centre squares rendered in every domain, the scale the page translates at.
 
 use std::path::{Path, PathBuf};
 
@@ -24,7 +26,8 @@ pub struct BuildOptions {
     pub domains: Vec<DomainFilter>,
     /// Side of the square crops, in pixels.
     pub size: u32,
-    /// Crops cut from each source photo.
+    /// Crops cut from each source photo (sources of several images get up to
+    /// [`MAX_CROP_SHARES`] times as many, spread over their images).
     pub crops_per_photo: usize,
     /// Smallest crop side as a fraction of the photo's shorter side.
     pub min_scale: f32,
@@ -47,11 +50,24 @@ pub struct Manifest {
     pub train: Vec<String>,
     /// Source photo ids in the test split.
     pub test: Vec<String>,
+    /// Source ids that show faces or people.
+    pub people: Vec<String>,
     /// Images written per domain, train and test.
     pub images_per_domain: [usize; 2],
+    /// Full frames written per domain under `frames/people/` and `frames/scenes/`.
+    pub frames_per_domain: [usize; 2],
 }
 
-/// Splits photo ids into (train, test); with two or more photos both sides are non-empty.
+/// A source of n images gets `crops_per_photo · min(n, MAX_CROP_SHARES)` crops.
+pub const MAX_CROP_SHARES: usize = 4;
+/// Side of the held-out full frames: the page's translation size.
+pub const FRAME_SIZE: u32 = 256;
+/// Full frames taken from one held-out source at most (evenly spread over its images).
+const FRAMES_PER_SOURCE: usize = 4;
+/// Sub-folders of `frames/` for sources with and without people.
+pub const FRAME_GROUPS: [&str; 2] = ["people", "scenes"];
+
+/// Splits sources into (train, test); with two or more sources both sides are non-empty.
 fn split(mut photos: Vec<SourcePhoto>, fraction: f32, rng: &mut StdRng) -> (Vec<SourcePhoto>, Vec<SourcePhoto>) {
     photos.sort();
     photos.shuffle(rng);
@@ -87,19 +103,70 @@ fn random_crop(photo: &RgbImage, size: u32, min_scale: f32, rng: &mut StdRng) ->
     image::imageops::resize(&crop, size, size, FilterType::CatmullRom)
 }
 
+/// Splits people and other sources apart, so that each group has both a train and a test side.
+fn stratified_split(photos: Vec<SourcePhoto>, fraction: f32, rng: &mut StdRng) -> (Vec<SourcePhoto>, Vec<SourcePhoto>) {
+    let (people, others): (Vec<SourcePhoto>, Vec<SourcePhoto>) = photos.into_iter().partition(|p| p.people);
+    let (mut train, mut test) = split(people, fraction, rng);
+    let (more_train, more_test) = split(others, fraction, rng);
+    train.extend(more_train);
+    test.extend(more_test);
+    (train, test)
+}
+
+/// `count` indices spread evenly over `0..len`, in order (each at most once when count <= len).
+fn spread(count: usize, len: usize) -> impl Iterator<Item = usize> {
+    (0..count).map(move |k| k * len / count)
+}
+
+/// Renders `image` in every domain as `root/<domain>/<name>.png`.
+fn write_domains(image: &RgbImage, root: &Path, name: &str, domains: &[DomainFilter]) -> Result<()> {
+    domains.iter().try_for_each(|domain| save_png(&domain.apply(image), &root.join(domain.name()).join(format!("{name}.png"))))
+}
+
 /// Writes every crop of `photos` in every domain under `root`; returns images per domain.
 fn write_split(photos: &[SourcePhoto], root: &Path, opts: &BuildOptions, rng: &mut StdRng) -> Result<usize> {
     let max_short = (opts.size as f32 / opts.min_scale).ceil() as u32;
     let mut written = 0;
     for photo in photos {
-        let image = limit_short_side(load_rgb(&photo.path)?, max_short);
-        for k in 0..opts.crops_per_photo {
-            let crop = random_crop(&image, opts.size, opts.min_scale, rng);
-            for domain in &opts.domains {
-                let path = root.join(domain.name()).join(format!("{}_{k:03}.png", photo.id));
-                save_png(&domain.apply(&crop), &path)?;
+        let crops = opts.crops_per_photo * photo.paths.len().min(MAX_CROP_SHARES);
+        let picks: Vec<usize> = spread(crops, photo.paths.len()).collect();
+        let mut k = 0;
+        for (index, path) in photo.paths.iter().enumerate() {
+            let count = picks.iter().filter(|&&i| i == index).count();
+            if count == 0 {
+                continue;
             }
-            written += 1;
+            let image = limit_short_side(load_rgb(path)?, max_short);
+            for _ in 0..count {
+                let crop = random_crop(&image, opts.size, opts.min_scale, rng);
+                write_domains(&crop, root, &format!("{}_{k:03}", photo.id), &opts.domains)?;
+                k += 1;
+            }
+        }
+        written += k;
+    }
+    Ok(written)
+}
+
+/// The centre square of `photo`, resized to `size`.
+fn centre_square(photo: &RgbImage, size: u32) -> RgbImage {
+    let short = photo.width().min(photo.height());
+    let (x, y) = ((photo.width() - short) / 2, (photo.height() - short) / 2);
+    let square = image::imageops::crop_imm(photo, x, y, short, short).to_image();
+    image::imageops::resize(&square, size, size, FilterType::Triangle)
+}
+
+/// Writes the full frames of the held-out `photos` under `root/people/` and
+/// `root/scenes/`; returns frames per domain in each group.
+fn write_frames(photos: &[SourcePhoto], root: &Path, domains: &[DomainFilter]) -> Result<[usize; 2]> {
+    let mut written = [0; 2];
+    for photo in photos {
+        let group = usize::from(!photo.people);
+        let count = photo.paths.len().min(FRAMES_PER_SOURCE);
+        for (j, index) in spread(count, photo.paths.len()).enumerate() {
+            let frame = centre_square(&load_rgb(&photo.paths[index])?, FRAME_SIZE);
+            write_domains(&frame, &root.join(FRAME_GROUPS[group]), &format!("{}_{j:02}", photo.id), domains)?;
+            written[group] += 1;
         }
     }
     Ok(written)
@@ -116,16 +183,20 @@ pub fn build_dataset(photos: Vec<SourcePhoto>, opts: &BuildOptions) -> Result<Ma
         ));
     }
     let mut rng = StdRng::seed_from_u64(opts.seed);
-    let (train, test) = split(photos, opts.test_fraction, &mut rng);
+    let (train, test) = stratified_split(photos, opts.test_fraction, &mut rng);
     let n_train = write_split(&train, &opts.out.join("train"), opts, &mut rng)?;
     let n_test = write_split(&test, &opts.out.join("test"), opts, &mut rng)?;
+    let frames = write_frames(&test, &opts.out.join("frames"), &opts.domains)?;
+    let people = train.iter().chain(&test).filter(|p| p.people).map(|p| p.id.clone()).collect();
     let manifest = Manifest {
         domains: opts.domains.iter().map(|d| d.name().to_string()).collect(),
         size: opts.size,
         seed: opts.seed,
         train: train.into_iter().map(|p| p.id).collect(),
         test: test.into_iter().map(|p| p.id).collect(),
+        people,
         images_per_domain: [n_train, n_test],
+        frames_per_domain: frames,
     };
     let path = opts.out.join("manifest.json");
     let json = serde_json::to_string_pretty(&manifest).map_err(|e| UfdnError::Input(e.to_string()))?;

@@ -46,3 +46,32 @@ pub fn ssim(a: &RgbImage, b: &RgbImage) -> f64 {
     }
     total / 3.0
 }
+
+/// Grey level of every pixel (ITU-R 601 weights), row-major.
+fn grey(image: &RgbImage) -> Vec<f64> {
+    image.pixels().map(|p| 0.299 * f64::from(p[0]) + 0.587 * f64::from(p[1]) + 0.114 * f64::from(p[2])).collect()
+}
+
+/// Mean |Laplacian| of the grey image (4-neighbour kernel, interior pixels): how much fine
+/// detail an image holds. Detail of an output is this over the same of its ground truth.
+pub fn laplacian_energy(image: &RgbImage) -> f64 {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    if w < 3 || h < 3 {
+        return 0.0;
+    }
+    let g = grey(image);
+    let mut sum = 0.0;
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            let i = y * w + x;
+            sum += (g[i - 1] + g[i + 1] + g[i - w] + g[i + w] - 4.0 * g[i]).abs();
+        }
+    }
+    sum / ((w - 2) * (h - 2)) as f64
+}
+
+/// Mean absolute difference over all RGB values.
+pub fn mean_abs_diff(a: &RgbImage, b: &RgbImage) -> f64 {
+    let total: f64 = a.as_raw().iter().zip(b.as_raw()).map(|(&x, &y)| (f64::from(x) - f64::from(y)).abs()).sum();
+    total / a.as_raw().len().max(1) as f64
+}

@@ -1,6 +1,7 @@
 //! `ufdn eval`: translation quality on a held-out split against exact ground truth, domain
 //! accuracy of translations, latent leakage and cross-domain retrieval.
 
+pub mod frames;
 pub mod judge;
 pub mod metrics;
 pub mod probes;
@@ -13,29 +14,31 @@ use image::imageops::FilterType;
 
 use crate::data::dataset::DomainDataset;
 use crate::data::image_io::{load_rgb, save_png};
-use crate::data::sources::walk_files;
+use crate::data::build::{FRAME_GROUPS, FRAME_SIZE};
+use crate::data::sources::{is_image, walk_files};
 use crate::domain::DomainMix;
 use crate::error::{Result, UfdnError};
 use crate::frame::{encode_fitted, readback, translate_frame};
 use crate::model::Model;
 use crate::pixels::rgb_to_chw;
 use crate::train::samples::{sample_grid, sample_inputs};
+use frames::{FrameGroup, evaluate_group};
 use judge::{Judge, JudgeConfig};
 use metrics::{psnr, ssim};
 use probes::{Confusion, ProbeResult, Samples, accuracy, confusion, fit, latent_probe};
 
 /// Per-split images: for every domain, the images of the same file names, in name order.
-struct Split {
+pub(crate) struct Split {
     names: Vec<String>,
     images: Vec<Vec<RgbImage>>,
 }
 
-fn load_split(dir: &Path, domains: &[String], limit: usize) -> Result<Split> {
+pub(crate) fn load_split(dir: &Path, domains: &[String], limit: usize) -> Result<Split> {
     let list = |domain: &str| -> Result<Vec<String>> {
         let mut names: Vec<String> = walk_files(&dir.join(domain))?
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .filter(|n| n.ends_with(".png") || n.ends_with(".jpg"))
+            .filter(|n| is_image(n))
             .collect();
         names.sort();
         Ok(names)
@@ -102,6 +105,8 @@ pub struct EvalReport {
     pub retrieval: Vec<(String, f64)>,
     /// Test images per domain.
     pub test_images: usize,
+    /// Full 256-px frames, per group (people, other scenes) present in the data.
+    pub frames: Vec<FrameGroup>,
 }
 
 fn resized_planes(image: &RgbImage, size: usize) -> Vec<f32> {
@@ -210,21 +215,50 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
         })
         .collect();
 
+    // The page's scale: full frames of held-out sources, translated whole.
+    let judge = |samples: &Samples| confusion(&classifier, classify, samples, n, &device);
+    let mut frames = Vec::new();
+    for group in FRAME_GROUPS {
+        let dir = opts.data.join("frames").join(group);
+        if dir.is_dir() {
+            frames.push(evaluate_group(model, &dir, judge, opts.limit)?);
+        }
+    }
+
     let report = EvalReport {
         pairs,
         classifier_accuracy,
         latent_probe: probe,
         retrieval,
         test_images: test.names.len(),
+        frames,
     };
     std::fs::create_dir_all(&opts.out).map_err(|e| UfdnError::io(&opts.out, e))?;
     let grid_data = DomainDataset::load(&opts.data.join("test"), &domains, size)?;
     let (planes, rows) = sample_inputs(&grid_data, 2);
     let grid = sample_grid(model, &planes, rows, size)?;
     save_png(&grid, &opts.out.join("grid.png"))?;
+    frame_grid(model, &opts.data, &report.frames, &opts.out)?;
     let path = opts.out.join("report.md");
     std::fs::write(&path, report.markdown(model)).map_err(|e| UfdnError::io(&path, e))?;
     Ok(report)
+}
+
+/// Writes `grid-256.png`: one full frame of every domain from every frame group, translated
+/// whole into every domain (nothing when the data has no frames).
+fn frame_grid(model: &Model, data: &Path, groups: &[FrameGroup], out: &Path) -> Result<()> {
+    let side = FRAME_SIZE as usize;
+    let (mut planes, mut rows) = (Vec::new(), 0);
+    for group in groups {
+        let frames = DomainDataset::load(&data.join("frames").join(&group.name), model.domains(), side)?;
+        let (more, count) = sample_inputs(&frames, 1);
+        planes.extend(more);
+        rows += count;
+    }
+    if rows == 0 {
+        return Ok(());
+    }
+    save_png(&sample_grid(model, &planes, rows, side)?, &out.join("grid-256.png"))
 }
 
 type Tensor4 = burn::tensor::Tensor<4>;
@@ -264,6 +298,16 @@ impl EvalReport {
                 "\nThe latent probe assigns nearly every test code to one domain: it did not fit, so its leakage figure does not show that z is free of the domain."
             );
         }
+        for group in &self.frames {
+            let _ = writeln!(s);
+            s.push_str(&group.markdown(domains));
+        }
+        if !self.frames.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nDetail: mean |Laplacian| of the outputs' grey over that of the ground truths (1: as sharp). Distinctness: mean |y_t − y_u| of two targets' outputs over mean |g_t − g_u| of their ground truths (0: drawn alike)."
+            );
+        }
         s
     }
 }
@@ -272,7 +316,7 @@ impl EvalReport {
 const PROBE_COLLAPSE: f64 = 0.99;
 
 /// Shares as whole percentages separated by slashes, e.g. `97 / 2 / 1 %`.
-fn percentages(shares: &[f64]) -> String {
+pub(crate) fn percentages(shares: &[f64]) -> String {
     let parts: Vec<String> = shares.iter().map(|v| format!("{:.0}", 100.0 * v)).collect();
     format!("{} %", parts.join(" / "))
 }

@@ -5,12 +5,13 @@ use burn::tensor::activation::tanh;
 use burn::tensor::{Device, Tensor};
 
 use super::config::GeneratorConfig;
-use super::layers::{UpBlock, concat_code};
+use super::layers::{ResidualBlock, UpBlock, concat_code, residual_stack};
 
 /// The decoder / generator.
 #[derive(Module, Debug)]
 pub struct Generator {
     layers: Vec<UpBlock>,
+    residual: Vec<ResidualBlock>,
     #[module(skip)]
     code_every_layer: bool,
 }
@@ -26,7 +27,10 @@ impl GeneratorConfig {
             layers.push(UpBlock::new(input + code, spec, self.upsample, i != last, self.batch_norm, device));
             input = spec.channels;
         }
-        Generator { layers, code_every_layer: self.code_every_layer }
+        let width = self.layers.first().map_or(latent, |l| l.channels);
+        let code = if self.code_every_layer { domains } else { 0 };
+        let residual = residual_stack(self.residual_blocks, width, code, self.batch_norm, device);
+        Generator { layers, residual, code_every_layer: self.code_every_layer }
     }
 }
 
@@ -39,6 +43,10 @@ impl Generator {
                 h = concat_code(h, &code);
             }
             h = layer.forward(h);
+            if i == 0 {
+                let code = self.code_every_layer.then_some(&code);
+                h = self.residual.iter().fold(h, |h, block| block.forward(h, code));
+            }
         }
         tanh(h)
     }

@@ -59,6 +59,48 @@ impl DownBlock {
     }
 }
 
+/// Residual block at constant width: conv 3×3, BatchNorm, LeakyReLU, conv 3×3, BatchNorm,
+/// added to the input (fast style transfer and StarGAN use such blocks at 1/4 resolution).
+/// With `code` set, the domain code is tiled and concatenated before the first convolution.
+#[derive(Module, Debug)]
+pub struct ResidualBlock {
+    first: DownBlock,
+    second: Conv2d,
+    norm: Option<BatchNorm>,
+}
+
+impl ResidualBlock {
+    /// A block of `channels` width whose first convolution also reads `code` extra channels.
+    pub fn new(channels: usize, code: usize, batch_norm: bool, device: &Device) -> Self {
+        let spec = ConvSpec::new(channels, 3, 1, 1);
+        Self {
+            first: DownBlock::new(channels + code, &spec, batch_norm, device),
+            second: conv(channels, &spec, device),
+            norm: batch_norm.then(|| BatchNormConfig::new(channels).init(device)),
+        }
+    }
+
+    /// `[batch, channels, height, width]` (and the code `[batch, domains]` when the block
+    /// reads one) → `[batch, channels, height, width]`.
+    pub fn forward(&self, x: Tensor<4>, code: Option<&Tensor<2>>) -> Tensor<4> {
+        let input = match code {
+            Some(code) => concat_code(x.clone(), code),
+            None => x.clone(),
+        };
+        let h = self.second.forward(self.first.forward(input));
+        let h = match &self.norm {
+            Some(norm) => norm.forward(h),
+            None => h,
+        };
+        x + h
+    }
+}
+
+/// A stack of `count` [`ResidualBlock`]s of `channels` width, each reading `code` extra channels.
+pub fn residual_stack(count: usize, channels: usize, code: usize, batch_norm: bool, device: &Device) -> Vec<ResidualBlock> {
+    (0..count).map(|_| ResidualBlock::new(channels, code, batch_norm, device)).collect()
+}
+
 /// Nearest-neighbour enlargement: every pixel becomes a `factor`×`factor` block.
 ///
 /// `[batch, channels, height, width]` → `[batch, channels, height · factor, width · factor]`.

@@ -51,7 +51,7 @@ pub fn code_tensor(mix: &DomainMix, batch: usize, device: &Device) -> Tensor<2> 
 impl Translator {
     /// images `[batch, 3, H, W]` → z (the posterior mean) `[batch, latent, h, w]`.
     pub fn encode(&self, images: Tensor<4>) -> Tensor<4> {
-        self.encoder.forward(images).0
+        self.encoder.mean(images)
     }
 
     /// z `[batch, latent, h, w]` and code `[batch, domains]` → images `[batch, 3, H, W]`.

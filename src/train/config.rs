@@ -44,6 +44,17 @@ pub enum LatentAdversary {
     Uniform,
 }
 
+/// The distance of the pixel losses (reconstruction and paired translation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PixelLoss {
+    /// Mean squared error (official).
+    #[default]
+    Mse,
+    /// Mean absolute error: sharper outputs where several are plausible.
+    L1,
+}
+
 /// Re-estimation of BatchNorm's running statistics when a run reaches its last step. During
 /// training they follow the last ten or so batches (momentum 0.1), so the saved model
 /// normalises with whatever those few batches held.
@@ -93,6 +104,8 @@ pub struct TrainConfig {
     pub penalty_step: f64,
     /// Loss-weight ramps.
     pub weights: LossWeights,
+    /// Distance of the reconstruction and paired translation losses.
+    pub pixel_loss: PixelLoss,
     /// D_v judges (and E fools it with) the posterior mean, which inference uses, instead
     /// of the sampled z (official): noise can then not hide the domain from D_v.
     pub latent_adversary_on_mean: bool,
@@ -126,6 +139,7 @@ impl Default for TrainConfig {
             penalty_weight: 100.0,
             penalty_step: 1e-2,
             weights: LossWeights::OFFICIAL,
+            pixel_loss: PixelLoss::Mse,
             latent_adversary_on_mean: false,
             latent_adversary: LatentAdversary::Complement,
             sample_every: 500,

@@ -22,6 +22,12 @@ pub fn mse(a: Tensor<4>, b: Tensor<4>) -> Tensor<1> {
     (a - b).square().mean()
 }
 
+/// Mean absolute error over all entries (pix2pix's paired loss: it does not average the
+/// plausible outputs into blur as squared error does).
+pub fn l1(a: Tensor<4>, b: Tensor<4>) -> Tensor<1> {
+    (a - b).abs().mean()
+}
+
 /// KL(q(z|x) ‖ N(0, I)) summed over latent units, mean over the batch.
 pub fn kl_divergence(mu: Tensor<4>, logvar: Tensor<4>) -> Tensor<1> {
     let batch = mu.dims()[0];

@@ -1,13 +1,14 @@
 //! One UFDN optimisation step (D_v, then D_x, then E+G) and the state it updates.
 
+use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Distribution, Tensor, TensorData};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use super::config::{LatentAdversary, TrainConfig};
-use super::losses::{bce_with_logits, cross_entropy, kl_divergence, mse};
+use super::config::{LatentAdversary, PixelLoss, TrainConfig};
+use super::losses::{bce_with_logits, cross_entropy, kl_divergence, l1, mse};
 use super::penalty::{mean_slope, penalty_probes, slope_penalty};
 use crate::data::dataset::Batch;
 use crate::model::image_disc::ImageDisc;
@@ -28,7 +29,7 @@ pub struct StepLosses {
     pub critic_slope: f32,
     /// D_x's domain classification loss on real images.
     pub real_classification: f32,
-    /// Pixel reconstruction MSE.
+    /// Pixel reconstruction loss (the configured pixel distance).
     pub reconstruction: f32,
     /// KL divergence.
     pub kl: f32,
@@ -38,7 +39,7 @@ pub struct StepLosses {
     pub pixel_adversarial: f32,
     /// G's domain classification loss on translations.
     pub pixel_classification: f32,
-    /// Paired translation MSE (0 on unpaired steps).
+    /// Paired translation loss (the configured pixel distance; 0 on unpaired steps).
     pub paired_translation: f32,
     /// Paired latent alignment, relative to the codes' spread (0 on unpaired steps).
     pub latent_alignment: f32,
@@ -141,14 +142,17 @@ impl Trainer {
     /// `batch`: E and G run forward in training mode, G once with the images' own domains and
     /// once with random other ones (drawn from `rng`, as is the sampling noise), as in a step.
     /// No weight, optimiser state or step count changes, and training itself never reads
-    /// these statistics.
+    /// these statistics. Gradients are not tracked meanwhile: no backward pass follows, and
+    /// a tracked graph would keep every batch's activations in memory.
     pub fn settle_norms(&mut self, batch: &Batch, rng: &mut StdRng) {
         self.device.seed(rng.random());
+        self.translator = self.translator.clone().no_grad();
         let x = batch.to_tensor(&self.device);
         let (_, _, z) = self.encode(x);
         let target = self.random_targets(&batch.labels, rng);
         self.translator.generator.forward(z.clone(), self.one_hot(&batch.labels));
         self.translator.generator.forward(z, target);
+        self.translator = self.translator.clone().set_require_grad(true);
     }
 
     /// One-hot codes `[batch, domains]` of `labels`.
@@ -159,6 +163,14 @@ impl Trainer {
             data[row * n + label] = 1.0;
         }
         Tensor::from_data(TensorData::new(data, [labels.len(), n]), &self.device)
+    }
+
+    /// The configured pixel distance between `output` and `truth`, both `[batch, 3, H, W]`.
+    fn pixel_loss(&self, output: Tensor<4>, truth: Tensor<4>) -> Tensor<1> {
+        match self.config.pixel_loss {
+            PixelLoss::Mse => mse(output, truth),
+            PixelLoss::L1 => l1(output, truth),
+        }
     }
 
     /// Runs one step on `batch` and returns its losses.
@@ -208,7 +220,7 @@ impl Trainer {
         //    on paired batches, translations against the same content's target image and
         //    the alignment of one content's codes across domains.
         let recon = self.translator.generator.forward(z.clone(), source.clone());
-        let rec = mse(recon, x.clone());
+        let rec = self.pixel_loss(recon, x.clone());
         let kl = kl_divergence(mu.clone(), logvar);
         let judged_logits = self.latent_disc.forward(judged);
         let latent_adv = match self.config.latent_adversary {
@@ -234,7 +246,7 @@ impl Trainer {
         if w_adv != 0.0 || w_cls != 0.0 || w_pair != 0.0 {
             let translated = self.translator.generator.forward(translation_z, target.clone());
             if w_pair != 0.0 {
-                let pair = mse(translated.clone(), same_content_in(x.clone(), target.clone(), n));
+                let pair = self.pixel_loss(translated.clone(), same_content_in(x.clone(), target.clone(), n));
                 losses.paired_translation = value(&pair);
                 total = total + pair.mul_scalar(w_pair);
             }

@@ -35,15 +35,16 @@ pub fn tiny_config() -> ModelConfig {
         preset: "tiny".into(),
         domains: domains(),
         image_size: 32,
-        encoder: EncoderConfig { layers: vec![down(16), down(32)], latent: same(16), batch_norm: true, logvar_bias: 0.0 },
+        encoder: EncoderConfig { layers: vec![down(16), down(32)], latent: same(16), residual_blocks: 0, batch_norm: true, logvar_bias: 0.0 },
         generator: GeneratorConfig {
             layers: vec![same(32), down(16), down(3)],
             upsample: Upsample::Transposed,
+            residual_blocks: 0,
             batch_norm: true,
             code_every_layer: true,
         },
         latent_disc: LatentDiscConfig { convs: vec![same(32)], hidden: vec![32] },
-        image_disc: ImageDiscConfig { layers: vec![down(16), down(32)], hidden: 64 },
+        image_disc: ImageDiscConfig { layers: vec![down(16), down(32)], hidden: 64, patch: false },
     }
 }
 
