@@ -8,6 +8,7 @@ use std::path::Path;
 use burn::tensor::{Device, Distribution, Tensor};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use ufdn::model::container::{Container, unchecked_warning};
 use ufdn::model::record::Precision;
 use ufdn::model::{Model, ModelConfig};
 use ufdn::train::TrainConfig;
@@ -89,24 +90,43 @@ fn damaged_files_are_refused_with_clear_errors() {
     let mut longer = bytes.clone();
     longer.push(0);
     assert!(load_error(&longer).contains("trailing bytes"));
-    // Garbage at the start of the parameter section (its own header), file header intact.
+    // Damage anywhere past the magic is caught by a checksum that names the part.
     let header_len = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize;
-    let mut scrambled = bytes.clone();
-    for b in &mut scrambled[12 + header_len..12 + header_len + 64] {
-        *b = !*b;
-    }
-    assert!(load_error(&scrambled).contains("parameters are corrupt"));
-    // Garbage among the parameter values may decode to (meaningless) numbers; it must
-    // never panic.
-    let mut noisy = bytes.clone();
-    let n = noisy.len();
-    for b in &mut noisy[n / 2..n / 2 + 64] {
-        *b = !*b;
-    }
-    let _ = Model::from_bytes(&noisy, &Device::flex());
     let mut header_garbage = bytes.clone();
-    header_garbage[14] = b'#';
-    assert!(load_error(&header_garbage).contains("header is corrupt"));
+    header_garbage[18] = b'#';
+    assert!(load_error(&header_garbage).contains("the header fails its checksum"));
+    let mut scrambled = bytes.clone();
+    for b in &mut scrambled[16 + header_len..16 + header_len + 64] {
+        *b = !*b;
+    }
+    assert!(load_error(&scrambled).contains("section 'translator' fails its checksum"));
+    for trial in 0..20 {
+        let mut flipped = bytes.clone();
+        for _ in 0..50 {
+            let at = rand::Rng::random_range(&mut rng, 8..flipped.len());
+            flipped[at] ^= 1 << rand::Rng::random_range(&mut rng, 0..8);
+        }
+        let err = load_error(&flipped);
+        assert!(err.contains("checksum") || err.contains("truncated") || err.contains("corrupt"), "trial {trial}: {err}");
+    }
+    // Parameter bytes that are not a record, under valid checksums (written that way).
+    let parsed = Container::from_bytes(&bytes).unwrap();
+    let mut garbage = Container::new("weights", parsed.header.config.clone(), parsed.header.steps, serde_json::Value::Null);
+    garbage.push("translator", vec![0xAB; 512]);
+    assert!(load_error(&garbage.to_bytes().unwrap()).contains("parameters are corrupt"));
+}
+
+#[test]
+fn files_without_checksums_still_load_with_a_warning() {
+    let model = trained_model();
+    let bytes = model.to_bytes(Precision::F32).unwrap();
+    assert_eq!(unchecked_warning(&bytes), None);
+    // The first layout: the old magic and no header checksum word.
+    let legacy = [b"UFDNPACK".as_slice(), &bytes[8..12], &bytes[16..]].concat();
+    let loaded = Model::from_bytes(&legacy, &Device::flex()).unwrap();
+    let x = Tensor::<4>::random([1, 3, 32, 32], Distribution::Uniform(-1.0, 1.0), model.device());
+    assert_eq!(outputs(&loaded, &x), outputs(&model, &x));
+    assert!(unchecked_warning(&legacy).is_some_and(|w| w.contains("re-export it with `ufdn export`")));
 }
 
 #[test]
@@ -114,7 +134,7 @@ fn weights_of_another_architecture_are_refused() {
     let model = trained_model();
     // Same file, but its header claims the web preset: the tensors do not fit.
     let claimed = ModelConfig::web(common::domains());
-    let mut container = ufdn::model::container::Container::from_bytes(&model.to_bytes(Precision::F32).unwrap()).unwrap();
+    let mut container = Container::from_bytes(&model.to_bytes(Precision::F32).unwrap()).unwrap();
     container.header.config = claimed;
     let err = load_error(&container.to_bytes().unwrap());
     assert!(err.contains("do not match the architecture"), "{err}");

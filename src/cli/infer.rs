@@ -10,6 +10,7 @@ use crate::error::{Result, UfdnError};
 use crate::eval::{EvalOptions, evaluate};
 use crate::frame::{encode_fitted, readback, translate_frame};
 use crate::model::Model;
+use crate::model::container::unchecked_warning;
 use crate::model::record::Precision;
 use crate::npy::npy_f32;
 
@@ -89,10 +90,14 @@ pub struct InfoArgs {
 fn load_model(path: &Path, device: &str) -> Result<Model> {
     let bytes = std::fs::read(path).map_err(|e| UfdnError::io(path, e))?;
     let device = open_device(device)?;
-    Model::from_bytes(&bytes, &device).map_err(|e| match e {
+    let model = Model::from_bytes(&bytes, &device).map_err(|e| match e {
         UfdnError::Weights(m) => UfdnError::Weights(format!("{}: {m}", path.display())),
         other => other,
-    })
+    })?;
+    if let Some(warning) = unchecked_warning(&bytes) {
+        eprintln!("warning: {}: {warning}", path.display());
+    }
+    Ok(model)
 }
 
 /// Runs `ufdn translate`: one image file into the target domain (or domain mix), written as PNG.

@@ -15,6 +15,7 @@ use crate::data::image_io::save_png;
 use crate::device::open_device;
 use crate::error::{Result, UfdnError};
 use crate::model::Model;
+use crate::model::container::{Container, unchecked_warning};
 use crate::model::record::Precision;
 
 /// Where to read data and write results.
@@ -56,7 +57,7 @@ fn open_csv(path: &Path) -> Result<std::fs::File> {
 pub fn saved_config(out: &Path) -> Result<TrainConfig> {
     let path = RunPaths { out: out.to_path_buf() }.checkpoint();
     let bytes = std::fs::read(&path).map_err(|e| UfdnError::io(&path, e))?;
-    let container = crate::model::container::Container::from_bytes(&bytes)?;
+    let container = Container::from_bytes(&bytes)?;
     serde_json::from_value(container.header.extra)
         .map_err(|e| UfdnError::Weights(format!("{}: training config is corrupt ({e})", path.display())))
 }
@@ -88,7 +89,11 @@ pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
     let mut trainer = if opts.resume {
         let path = paths.checkpoint();
         let bytes = std::fs::read(&path).map_err(|e| UfdnError::io(&path, e))?;
-        Trainer::resume(&bytes, Some(config), &device)?
+        let trainer = Trainer::resume(&bytes, Some(config), &device)?;
+        if let Some(warning) = unchecked_warning(&bytes) {
+            eprintln!("warning: {}: {warning}", path.display());
+        }
+        trainer
     } else {
         let domains =
             if config.domains.is_empty() { discover_domains(&opts.data)? } else { config.domains.clone() };

@@ -16,6 +16,7 @@ use wasm_bindgen_futures::future_to_promise;
 use crate::error::{Result, UfdnError};
 use crate::frame::{Fit, PendingFrame, encode_fitted, readback_async, start_translate};
 use crate::model::Model;
+use crate::model::container::unchecked_warning;
 use convert::{Latent, image_from_js, image_to_js, latent_from_js, latent_to_js, target_from_js};
 
 #[wasm_bindgen(inline_js = r#"
@@ -139,6 +140,9 @@ impl Translator {
         };
         let (device, backend, fallback_reason) = open_backend().await;
         let model = Model::from_bytes(&bytes, &device).map_err(js_error)?;
+        if let Some(warning) = unchecked_warning(&bytes) {
+            web_sys::console::warn_1(&format!("ufdn: the weights loaded, but {warning}").into());
+        }
         Ok(Translator { inner: Rc::new(Inner { model, backend, fallback_reason }) })
     }
 
