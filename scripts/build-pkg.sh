@@ -15,9 +15,9 @@ bindgen_out=$out_dir/bindgen
 if [ ! -f "$optimised" ] || [ "$wasm" -nt "$optimised" ]; then
   rm -rf "$bindgen_out"
   wasm-bindgen --target web --out-dir "$bindgen_out" --out-name ufdn "$wasm"
-  # The features rustc enables by default for wasm32-unknown-unknown.
+  # The features rustc enables by default for wasm32-unknown-unknown, and SIMD128 (.cargo/config.toml).
   node_modules/.bin/wasm-opt -O --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
     "$bindgen_out/ufdn_bg.wasm" -o "$optimised"
 fi
 rm -rf pkg/snippets

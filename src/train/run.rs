@@ -43,14 +43,27 @@ fn csv_row(l: &StepLosses, seconds: f64) -> String {
     )
 }
 
-fn open_csv(path: &Path) -> Result<std::fs::File> {
-    let fresh = !path.exists();
-    let mut file =
-        std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| UfdnError::io(path, e))?;
-    if fresh {
-        writeln!(file, "{CSV_HEADER}").map_err(|e| UfdnError::io(path, e))?;
+/// Opens the loss log for appending after step `done`. Rows of later steps (logged after the
+/// checkpoint a resumed run restarts from) and a row cut short by a crash are dropped first,
+/// so every step appears exactly once.
+fn open_csv(path: &Path, done: u64) -> Result<std::fs::File> {
+    let old = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(UfdnError::io(path, e)),
+    };
+    // A last line without its newline was cut short.
+    let complete = if old.ends_with('\n') { old.as_str() } else { old.rsplit_once('\n').map_or("", |(head, _)| head) };
+    let fields = CSV_HEADER.split(',').count();
+    let kept = complete.lines().skip(1).filter(|row| {
+        let step = row.split(',').next().and_then(|s| s.parse::<u64>().ok());
+        row.split(',').count() == fields && step.is_some_and(|s| s <= done)
+    });
+    let text: String = std::iter::once(CSV_HEADER).chain(kept).map(|row| format!("{row}\n")).collect();
+    if text != old {
+        write_atomic(path, text.as_bytes())?;
     }
-    Ok(file)
+    std::fs::OpenOptions::new().append(true).open(path).map_err(|e| UfdnError::io(path, e))
 }
 
 /// The checkpoint's training configuration, for `--resume` without a new config.
@@ -120,7 +133,7 @@ pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
         None if grid_side == stored => sample_inputs(&data, 2),
         None => sample_inputs(&DomainDataset::load(&opts.data, &domains, grid_side)?, 2),
     };
-    let mut csv = open_csv(&paths.losses())?;
+    let mut csv = open_csv(&paths.losses(), trainer.step_count())?;
     let bar = progress_bar(&trainer, opts.progress);
     let start = Instant::now();
     let cfg = trainer.config.clone();
