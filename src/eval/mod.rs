@@ -1,7 +1,7 @@
 //! `ufdn eval`: translation quality on a held-out split against exact ground truth, domain
 //! accuracy of translations, latent leakage and cross-domain retrieval.
 
-pub mod frames;
+pub mod scores;
 pub mod judge;
 pub mod metrics;
 pub mod probes;
@@ -10,22 +10,18 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use image::RgbImage;
-use image::imageops::FilterType;
 
 use crate::data::dataset::DomainDataset;
 use crate::data::image_io::{load_rgb, save_png};
 use crate::data::build::{FRAME_GROUPS, FRAME_SIZE};
 use crate::data::sources::{is_image, walk_files};
-use crate::domain::DomainMix;
 use crate::error::{Result, UfdnError};
-use crate::frame::{encode_fitted, readback, translate_frame};
+use crate::frame::{encode_fitted, readback};
 use crate::model::Model;
-use crate::pixels::rgb_to_chw;
 use crate::train::samples::{sample_grid, sample_inputs};
-use frames::{FrameGroup, evaluate_group};
+use scores::{Scores, resized_planes, score_split};
 use judge::{Judge, JudgeConfig};
-use metrics::{psnr, ssim};
-use probes::{Confusion, ProbeResult, Samples, accuracy, confusion, fit, latent_probe};
+use probes::{ProbeResult, Samples, accuracy, confusion, fit, latent_probe};
 
 /// Per-split images: for every domain, the images of the same file names, in name order.
 pub(crate) struct Split {
@@ -70,31 +66,11 @@ pub(crate) fn load_split(dir: &Path, domains: &[String], limit: usize) -> Result
     Ok(Split { names, images })
 }
 
-/// One source → target row of the quality table.
-#[derive(Debug, Clone)]
-pub struct PairScore {
-    /// Source domain.
-    pub source: String,
-    /// Target domain.
-    pub target: String,
-    /// Mean PSNR of translations against ground truth (dB).
-    pub psnr: f64,
-    /// Mean SSIM of translations against ground truth.
-    pub ssim: f64,
-    /// Mean PSNR of the untranslated input against ground truth (dB).
-    pub baseline_psnr: f64,
-    /// Mean SSIM of the untranslated input against ground truth.
-    pub baseline_ssim: f64,
-    /// The domain classifier's verdicts on the translations (all labelled with the target):
-    /// their accuracy is the share assigned to the target.
-    pub verdicts: Confusion,
-}
-
 /// Everything `ufdn eval` measures.
 #[derive(Debug, Clone)]
 pub struct EvalReport {
-    /// Per direction scores (source ≠ target, plus identity reconstructions).
-    pub pairs: Vec<PairScore>,
+    /// Every direction (identity reconstructions included) and pair of targets on the test crops.
+    pub crops: Scores,
     /// The domain classifier's accuracy on real test images.
     pub classifier_accuracy: f64,
     /// A fresh probe telling the domain from z: its accuracy on test z is the latent
@@ -103,14 +79,9 @@ pub struct EvalReport {
     /// Per non-photo domain: share of test images whose z finds the same photo's z as its
     /// nearest neighbour among all test photos.
     pub retrieval: Vec<(String, f64)>,
-    /// Test images per domain.
-    pub test_images: usize,
-    /// Full 256-px frames, per group (people, other scenes) present in the data.
-    pub frames: Vec<FrameGroup>,
-}
-
-fn resized_planes(image: &RgbImage, size: usize) -> Vec<f32> {
-    rgb_to_chw(&image::imageops::resize(image, size as u32, size as u32, FilterType::Triangle))
+    /// The same on the full 256-px frames, per group (people, other scenes) present in
+    /// the data, named by its folder.
+    pub frames: Vec<(String, Scores)>,
 }
 
 fn latent_samples(model: &Model, split: &Split) -> Result<(Samples, Vec<Vec<Vec<f32>>>)> {
@@ -172,31 +143,16 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
     let classifier = fit(|d| JudgeConfig::default().init(n, d), classify, &real_train, n, opts.probe_steps, &device);
     let classifier_accuracy = accuracy(&classifier, classify, &real_test, n, &device)?;
 
-    // Translation quality against ground truth, and domain accuracy of translations.
-    let mut pairs = Vec::new();
-    for (s, source) in domains.iter().enumerate() {
-        for (t, target) in domains.iter().enumerate() {
-            let mix = DomainMix::one_hot(t, n);
-            let mut judged = Samples { item: [3, size, size], ..Samples::default() };
-            let (mut p, mut q, mut bp, mut bq) = (0.0, 0.0, 0.0, 0.0);
-            for (input, truth) in test.images[s].iter().zip(&test.images[t]) {
-                let output = translate_frame(model, input, &mix)?;
-                p += psnr(&output, truth);
-                q += ssim(&output, truth);
-                bp += psnr(input, truth);
-                bq += ssim(input, truth);
-                judged.push(&resized_planes(&output, size), t);
-            }
-            let m = test.names.len() as f64;
-            pairs.push(PairScore {
-                source: source.clone(),
-                target: target.clone(),
-                psnr: p / m,
-                ssim: q / m,
-                baseline_psnr: bp / m,
-                baseline_ssim: bq / m,
-                verdicts: confusion(&classifier, classify, &judged, n, &device)?,
-            });
+    // Translation quality against ground truth, and domain accuracy of translations: on
+    // the test crops, and at the page's scale on full frames of held-out sources.
+    let judge = |samples: &Samples| confusion(&classifier, classify, samples, n, &device);
+    let crops = score_split(model, &test, judge, size)?;
+    let mut frames = Vec::new();
+    for group in FRAME_GROUPS {
+        let dir = opts.data.join("frames").join(group);
+        if dir.is_dir() {
+            let split = load_split(&dir, &domains, opts.limit)?;
+            frames.push((group.to_string(), score_split(model, &split, judge, size)?));
         }
     }
 
@@ -215,24 +171,7 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
         })
         .collect();
 
-    // The page's scale: full frames of held-out sources, translated whole.
-    let judge = |samples: &Samples| confusion(&classifier, classify, samples, n, &device);
-    let mut frames = Vec::new();
-    for group in FRAME_GROUPS {
-        let dir = opts.data.join("frames").join(group);
-        if dir.is_dir() {
-            frames.push(evaluate_group(model, &dir, judge, opts.limit)?);
-        }
-    }
-
-    let report = EvalReport {
-        pairs,
-        classifier_accuracy,
-        latent_probe: probe,
-        retrieval,
-        test_images: test.names.len(),
-        frames,
-    };
+    let report = EvalReport { crops, classifier_accuracy, latent_probe: probe, retrieval, frames };
     std::fs::create_dir_all(&opts.out).map_err(|e| UfdnError::io(&opts.out, e))?;
     let grid_data = DomainDataset::load(&opts.data.join("test"), &domains, size)?;
     let (planes, rows) = sample_inputs(&grid_data, 2);
@@ -246,11 +185,11 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
 
 /// Writes `grid-256.png`: one full frame of every domain from every frame group, translated
 /// whole into every domain (nothing when the data has no frames).
-fn frame_grid(model: &Model, data: &Path, groups: &[FrameGroup], out: &Path) -> Result<()> {
+fn frame_grid(model: &Model, data: &Path, groups: &[(String, Scores)], out: &Path) -> Result<()> {
     let side = FRAME_SIZE as usize;
     let (mut planes, mut rows) = (Vec::new(), 0);
-    for group in groups {
-        let frames = DomainDataset::load(&data.join("frames").join(&group.name), model.domains(), side)?;
+    for (group, _) in groups {
+        let frames = DomainDataset::load(&data.join("frames").join(group), model.domains(), side)?;
         let (more, count) = sample_inputs(&frames, 1);
         planes.extend(more);
         rows += count;
@@ -270,17 +209,13 @@ impl EvalReport {
         let n = domains.len() as f64;
         let names = domains.join(" / ");
         let mut s = String::new();
-        let _ = writeln!(s, "Model: {} preset, {} steps; {} held-out images per domain.\n", model.config.preset, model.steps, self.test_images);
-        let _ = writeln!(s, "| source → target | PSNR dB | baseline PSNR | SSIM | baseline SSIM | domain accuracy | judged as {names} |");
-        let _ = writeln!(s, "|---|---|---|---|---|---|---|");
-        for p in &self.pairs {
-            let _ = writeln!(
-                s,
-                "| {} → {} | {:.2} | {:.2} | {:.3} | {:.3} | {:.1} % | {} |",
-                p.source, p.target, p.psnr, p.baseline_psnr, p.ssim, p.baseline_ssim, 100.0 * p.verdicts.accuracy(), percentages(&p.verdicts.predicted_shares())
-            );
+        let _ = writeln!(s, "Model: {} preset, {} steps.\n", model.config.preset, model.steps);
+        s.push_str(&self.crops.markdown("Test crops", domains));
+        for (group, scores) in &self.frames {
+            let _ = writeln!(s);
+            s.push_str(&scores.markdown(&format!("Full 256-px frames: {group}"), domains));
         }
-        let _ = writeln!(s, "\nBaseline: the input itself as the output. Domain accuracy: share of outputs that a classifier trained on real train images assigns to the target domain.\n");
+        let _ = writeln!(s, "\nBaseline: the input itself as the output. Detail: mean |Laplacian| of the outputs' grey over that of the ground truths (1: as sharp, about 0.5 visibly blurred). Domain accuracy: share of outputs that a classifier trained on real train images assigns to the target domain. Distinctness: mean |y_t − y_u| of two targets' outputs over mean |g_t − g_u| of their ground truths (0: both drawn alike).\n");
         let _ = writeln!(s, "| measure | value |");
         let _ = writeln!(s, "|---|---|");
         let _ = writeln!(s, "| domain classifier on real test images | {:.1} % |", 100.0 * self.classifier_accuracy);
@@ -296,16 +231,6 @@ impl EvalReport {
             let _ = writeln!(
                 s,
                 "\nThe latent probe assigns nearly every test code to one domain: it did not fit, so its leakage figure does not show that z is free of the domain."
-            );
-        }
-        for group in &self.frames {
-            let _ = writeln!(s);
-            s.push_str(&group.markdown(domains));
-        }
-        if !self.frames.is_empty() {
-            let _ = writeln!(
-                s,
-                "\nDetail: mean |Laplacian| of the outputs' grey over that of the ground truths (1: as sharp). Distinctness: mean |y_t − y_u| of two targets' outputs over mean |g_t − g_u| of their ground truths (0: drawn alike)."
             );
         }
         s

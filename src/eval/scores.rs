@@ -1,25 +1,26 @@
-//! Evaluation at the page's scale: held-out sources' full 256-px frames (as `ufdn data
-//! build` writes them under `frames/people/` and `frames/scenes/`), translated whole.
-//! Per direction: PSNR and SSIM beside the input-as-output baseline, detail and the judge's
+//! Scoring every direction of a split whose domains all show the same contents (the test
+//! crops, or the held-out sources' full 256-px frames that `ufdn data build` writes under
+//! `frames/people/` and `frames/scenes/`, translated whole at the page's scale). Per
+//! direction: PSNR and SSIM beside the input-as-output baseline, detail and the judge's
 //! verdicts; per pair of targets from one source: distinctness.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use image::RgbImage;
+use image::imageops::FilterType;
 
 use super::metrics::{laplacian_energy, mean_abs_diff, psnr, ssim};
 use super::probes::{Confusion, Samples};
-use super::{Split, load_split, percentages};
+use super::{Split, percentages};
 use crate::domain::DomainMix;
 use crate::error::Result;
 use crate::frame::translate_frame;
 use crate::model::Model;
 use crate::pixels::rgb_to_chw;
 
-/// One source → target row of a frame table.
+/// One source → target row of a quality table.
 #[derive(Debug, Clone)]
-pub struct FramePair {
+pub struct PairScore {
     /// Source domain.
     pub source: String,
     /// Target domain.
@@ -32,9 +33,10 @@ pub struct FramePair {
     pub baseline_psnr: f64,
     /// Mean SSIM of the untranslated input against ground truth.
     pub baseline_ssim: f64,
-    /// Mean |Laplacian| of the outputs over that of the ground truths (1: as sharp).
+    /// Mean |Laplacian| of the outputs' grey over that of the ground truths (1: as sharp).
     pub detail: f64,
-    /// The judge's verdicts on the translations (labelled with the target).
+    /// The judge's verdicts on the translations (all labelled with the target): their
+    /// accuracy is the share assigned to the target.
     pub verdicts: Confusion,
 }
 
@@ -49,20 +51,18 @@ pub struct Distinctness {
     pub value: f64,
 }
 
-/// The frame evaluation of one group (people, or other scenes).
+/// Every direction and every pair of targets of one split.
 #[derive(Debug, Clone)]
-pub struct FrameGroup {
-    /// Group name (the folder under `frames/`).
-    pub name: String,
-    /// Frames per domain.
-    pub frames: usize,
-    /// Every source → target direction.
-    pub pairs: Vec<FramePair>,
+pub struct Scores {
+    /// Images per domain.
+    pub images: usize,
+    /// Every source → target direction, identities included.
+    pub pairs: Vec<PairScore>,
     /// Every source and pair of distinct targets.
     pub distinctness: Vec<Distinctness>,
 }
 
-/// Accumulated sums of one direction over frames.
+/// Accumulated sums of one direction over images.
 #[derive(Default)]
 struct Sums {
     psnr: f64,
@@ -73,26 +73,26 @@ struct Sums {
     truth_detail: f64,
 }
 
-/// Evaluates `model` on the frames under `dir` (one folder per domain); `judge` tallies
-/// the domain verdicts on labelled images.
-pub fn evaluate_group<J>(model: &Model, dir: &Path, judge: J, limit: usize) -> Result<FrameGroup>
+/// Translates every image of `split` into every domain and scores it; `judge` tallies the
+/// domain verdicts on labelled images of side `judge_size` (outputs are resized to it).
+pub(crate) fn score_split<J>(model: &Model, split: &Split, judge: J, judge_size: usize) -> Result<Scores>
 where
     J: Fn(&Samples) -> Result<Confusion>,
 {
-    let domains = model.domains().to_vec();
+    let domains = model.domains();
     let n = domains.len();
-    let Split { names, images } = load_split(dir, &domains, limit)?;
-    let size = images[0][0].width() as usize;
+    let images = &split.images;
+    let count = split.names.len();
     let mut pairs = Vec::new();
     let mut distinctness = Vec::new();
     for (s, source) in domains.iter().enumerate() {
-        // outputs[t][i]: frame i of the source translated to t.
+        // outputs[t][i]: image i of the source translated to t.
         let mut outputs: Vec<Vec<RgbImage>> = Vec::with_capacity(n);
         for (t, target) in domains.iter().enumerate() {
             let mix = DomainMix::one_hot(t, n);
             let mut sums = Sums::default();
-            let mut judged = Samples { item: [3, size, size], ..Samples::default() };
-            let mut row = Vec::with_capacity(names.len());
+            let mut judged = Samples { item: [3, judge_size, judge_size], ..Samples::default() };
+            let mut row = Vec::with_capacity(count);
             for (input, truth) in images[s].iter().zip(&images[t]) {
                 let output = translate_frame(model, input, &mix)?;
                 sums.psnr += psnr(&output, truth);
@@ -101,11 +101,11 @@ where
                 sums.baseline_ssim += ssim(input, truth);
                 sums.output_detail += laplacian_energy(&output);
                 sums.truth_detail += laplacian_energy(truth);
-                judged.push(&rgb_to_chw(&output), t);
+                judged.push(&resized_planes(&output, judge_size), t);
                 row.push(output);
             }
-            let m = names.len() as f64;
-            pairs.push(FramePair {
+            let m = count as f64;
+            pairs.push(PairScore {
                 source: source.clone(),
                 target: target.clone(),
                 psnr: sums.psnr / m,
@@ -119,11 +119,8 @@ where
         }
         for t in 0..n {
             for u in t + 1..n {
-                let (mut apart, mut truth_apart) = (0.0, 0.0);
-                for i in 0..names.len() {
-                    apart += mean_abs_diff(&outputs[t][i], &outputs[u][i]);
-                    truth_apart += mean_abs_diff(&images[t][i], &images[u][i]);
-                }
+                let apart: f64 = (0..count).map(|i| mean_abs_diff(&outputs[t][i], &outputs[u][i])).sum();
+                let truth_apart: f64 = (0..count).map(|i| mean_abs_diff(&images[t][i], &images[u][i])).sum();
                 distinctness.push(Distinctness {
                     source: source.clone(),
                     targets: [domains[t].clone(), domains[u].clone()],
@@ -132,16 +129,23 @@ where
             }
         }
     }
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(FrameGroup { name, frames: names.len(), pairs, distinctness })
+    Ok(Scores { images: count, pairs, distinctness })
 }
 
-impl FrameGroup {
-    /// The group's two tables as markdown.
-    pub fn markdown(&self, domains: &[String]) -> String {
+/// An image as `[3, size, size]` planes in [-1, 1], resized when its side differs.
+pub(crate) fn resized_planes(image: &RgbImage, size: usize) -> Vec<f32> {
+    if image.width() as usize == size && image.height() as usize == size {
+        return rgb_to_chw(image);
+    }
+    rgb_to_chw(&image::imageops::resize(image, size as u32, size as u32, FilterType::Triangle))
+}
+
+impl Scores {
+    /// The direction and distinctness tables as markdown, under `title`.
+    pub fn markdown(&self, title: &str, domains: &[String]) -> String {
         let names = domains.join(" / ");
         let mut s = String::new();
-        let _ = writeln!(s, "### Full 256-px frames: {} ({} held-out frames per domain)\n", self.name, self.frames);
+        let _ = writeln!(s, "### {title} ({} held-out images per domain)\n", self.images);
         let _ = writeln!(s, "| source → target | PSNR dB | baseline PSNR | SSIM | baseline SSIM | detail | domain accuracy | judged as {names} |");
         let _ = writeln!(s, "|---|---|---|---|---|---|---|---|");
         for p in &self.pairs {
