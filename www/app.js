@@ -1,7 +1,11 @@
-// ufdn page: webcam or photo in, translated frames out, through the wasm Translator.
-import init, { Translator } from '/pkg/ufdn.js';
+// ufdn page: webcam or photo in, translated frames out, through the package's Translator,
+// whose wasm runs in a Web Worker (this thread only draws and handles the controls).
+import { Translator } from '/pkg/index.js';
 
 const $ = (id) => document.getElementById(id);
+// Canvases stay in memory (not on the GPU): drawing, bitmaps and pixel writes are then plain
+// copies, which keep this thread's work per frame to a millisecond or two.
+const context = (canvas) => canvas.getContext('2d', { willReadFrequently: true });
 const MAX_SIDE = 256; // webcam frames and photos are scaled to at most this side
 
 // Observable state (also read by the browser tests).
@@ -48,17 +52,15 @@ function mixTarget() {
 async function translateInput() {
   if (!translator) return;
   if (busy) { rerun = true; return; }
-  const input = $('input');
-  const ctx = input.getContext('2d', { willReadFrequently: true });
-  const image = ctx.getImageData(0, 0, input.width, input.height);
   busy = true;
   const start = performance.now();
   try {
-    const result = await translator.translate(image, target);
+    // A bitmap of the input canvas, transferred to the worker.
+    const result = await translator.translate(await createImageBitmap($('input')), target);
     const out = $('output');
     out.width = result.width;
     out.height = result.height;
-    out.getContext('2d').putImageData(result, 0, 0);
+    context(out).putImageData(result, 0, 0);
     state.lastMs = performance.now() - start;
     state.frames += 1;
     $('ms').textContent = `${state.lastMs.toFixed(0)} ms/frame`;
@@ -78,7 +80,7 @@ function drawScaled(source, width, height) {
   const input = $('input');
   input.width = Math.max(1, Math.round(width * scale));
   input.height = Math.max(1, Math.round(height * scale));
-  input.getContext('2d', { willReadFrequently: true }).drawImage(source, 0, 0, input.width, input.height);
+  context(input).drawImage(source, 0, 0, input.width, input.height);
 }
 
 async function openPhoto(file) {
@@ -199,8 +201,10 @@ function wireInputs() {
 async function main() {
   wireInputs();
   try {
-    await init();
-    translator = await Translator.create();
+    // ?backend=webgpu|cpu overrides the automatic choice (tests use it).
+    const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
+    translator = await Translator.create(undefined, { backend });
+    translator.onrestart = (why) => setStatus(`${why}. A fresh translator took over; the page goes on.`, true);
   } catch (e) {
     setStatus(`The translator could not start: ${e.message}`, true);
     return;
@@ -209,12 +213,12 @@ async function main() {
   state.backend = translator.backend;
   buildControls(translator.domains());
   const notes = [];
-  if (translator.backend !== 'webgpu') notes.push('WebGPU is not available in this browser, so ufdn runs on the CPU (slower). Chrome, Edge or a recent Safari/Firefox with WebGPU enabled run it on your GPU.');
+  if (translator.backend !== 'webgpu') notes.push(`ufdn runs on the CPU: ${translator.fallbackReason}. Chrome, Edge or a recent Safari/Firefox with WebGPU on a hardware GPU run it on your GPU.`);
   if (info.steps === 0) notes.push('These weights are untrained: outputs are noise until a trained default model ships.');
   if (notes.length) { $('notice').textContent = notes.join(' '); $('notice').hidden = false; }
   for (const id of ['camera', 'file', 'mix']) $(id).disabled = false;
   // A gradient test card until the user brings a photo or the webcam.
-  const ctx = $('input').getContext('2d');
+  const ctx = context($('input'));
   const g = ctx.createLinearGradient(0, 0, 256, 256);
   g.addColorStop(0, '#3a7bd5'); g.addColorStop(1, '#f7b733');
   ctx.fillStyle = g; ctx.fillRect(0, 0, 256, 256);

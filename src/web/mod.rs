@@ -1,8 +1,11 @@
 //! The browser API (wasm32 only): the `Translator` class exported with wasm-bindgen.
 //!
-//! It runs on WebGPU when the browser offers an adapter and falls back to burn's flex CPU
-//! backend otherwise. Every method returns a `Result`, so failures reach JavaScript as
-//! exceptions with a message and the translator stays usable afterwards.
+//! It runs on WebGPU when the browser offers a hardware adapter and on burn's flex CPU
+//! backend otherwise (a software adapter such as SwiftShader counts as none: the CPU path is
+//! faster there), unless the caller asks for one. Every method returns a `Result`, so
+//! failures reach JavaScript as exceptions with a message and the translator stays usable
+//! afterwards. A panic, should one happen all the same, is reported by a hook before the
+//! module aborts (the package's worker then starts a fresh instance).
 
 mod convert;
 
@@ -28,10 +31,33 @@ export async function fetch_default_weights() {
   }
   return new Uint8Array(await response.arrayBuffer());
 }
+export async function webgpu_adapter() {
+  if (!globalThis.navigator?.gpu) return 'this browser offers no WebGPU';
+  const adapter = await navigator.gpu.requestAdapter();
+  if (!adapter) return 'the browser found no WebGPU adapter';
+  const info = adapter.info ?? {};
+  if (adapter.isFallbackAdapter || info.isFallbackAdapter || info.architecture === 'swiftshader') {
+    return `the only WebGPU adapter is a software one (${info.architecture || info.description || 'fallback'}), slower than the CPU path`;
+  }
+  return null;
+}
+export function report_panic(message) {
+  globalThis.ufdnLastPanic = message;
+  console.error(`ufdn panicked: ${message}`);
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
     async fn fetch_default_weights() -> std::result::Result<JsValue, JsValue>;
+    /// Why WebGPU should not be used (no API, no adapter, a software adapter), or null.
+    async fn webgpu_adapter() -> JsValue;
+    fn report_panic(message: &str);
+}
+
+/// Installs (once) a panic hook that hands the message to JavaScript before the module aborts.
+fn install_panic_hook() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| std::panic::set_hook(Box::new(|info| report_panic(&info.to_string()))));
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -42,6 +68,8 @@ export type ImageLike = ImageData | { data: Uint8ClampedArray | Uint8Array; widt
 export type Target = string | Record<string, number>;
 /** A latent code as returned by encode(); width/height are the encoded frame's size. */
 export interface Latent { data: Float32Array; shape: number[]; width?: number; height?: number }
+/** Options of Translator.create: which backend to run on (default 'auto'). */
+export interface CreateOptions { backend?: 'auto' | 'webgpu' | 'cpu' }
 /** Facts about the loaded model. */
 export interface ModelInfo { preset: string; parameters: number; steps: number; imageSize: number; stride: number; fixedSize: boolean }
 "#;
@@ -50,25 +78,70 @@ fn js_error(error: UfdnError) -> JsValue {
     JsError::new(&error.to_string()).into()
 }
 
-/// The backend chosen for this page: the device, its name, and why WebGPU was not used.
+/// A device, its name for JavaScript, and why WebGPU is not in use (None when it is).
 type Backend = (Device, &'static str, Option<String>);
 
-thread_local! {
-    /// WebGPU can be initialised once per page; every translator shares the result.
-    static BACKEND: std::cell::RefCell<Option<Backend>> = const { std::cell::RefCell::new(None) };
+/// Which backend `Translator.create` should use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BackendChoice {
+    /// WebGPU on a hardware adapter, else the CPU.
+    Auto,
+    /// WebGPU on whatever adapter the browser offers (an error without one).
+    WebGpu,
+    /// The CPU.
+    Cpu,
 }
 
-/// Opens WebGPU if the browser offers it, else the CPU backend with the reason; the first
-/// call decides for the page.
-async fn open_backend() -> Backend {
-    if let Some(backend) = BACKEND.with(|b| b.borrow().clone()) {
-        return backend;
+impl BackendChoice {
+    /// Reads `options.backend` (absent: auto).
+    fn from_options(options: &JsValue) -> Result<Self> {
+        if options.is_undefined() || options.is_null() {
+            return Ok(Self::Auto);
+        }
+        let value = js_sys::Reflect::get(options, &"backend".into()).unwrap_or(JsValue::UNDEFINED);
+        match value.as_string().as_deref() {
+            None if value.is_undefined() => Ok(Self::Auto),
+            Some("auto") => Ok(Self::Auto),
+            Some("webgpu") => Ok(Self::WebGpu),
+            Some("cpu") => Ok(Self::Cpu),
+            _ => Err(UfdnError::Input(format!("options.backend is {value:?}: use 'auto', 'webgpu' or 'cpu'"))),
+        }
     }
-    let backend = match Device::wgpu_options().init_async().await {
-        Ok(device) => (device, "webgpu", None),
-        Err(e) => (Device::flex(), "cpu", Some(format!("{e:?}"))),
-    };
-    BACKEND.with(|b| b.borrow_mut().get_or_insert(backend).clone())
+}
+
+thread_local! {
+    /// WebGPU can be initialised once per page: the first result is kept.
+    static WEBGPU: std::cell::RefCell<Option<std::result::Result<Device, String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The WebGPU device (initialised on first use), or why it could not be opened.
+async fn webgpu_device() -> std::result::Result<Device, String> {
+    if let Some(result) = WEBGPU.with(|w| w.borrow().clone()) {
+        return result;
+    }
+    let result = Device::wgpu_options().init_async().await.map_err(|e| format!("{e:?}"));
+    WEBGPU.with(|w| w.borrow_mut().get_or_insert(result).clone())
+}
+
+/// Opens the backend `choice` asks for.
+async fn open_backend(choice: BackendChoice) -> Result<Backend> {
+    let cpu = |why: String| Ok((Device::flex(), "cpu", Some(why)));
+    match choice {
+        BackendChoice::Cpu => cpu("the CPU backend was requested".into()),
+        BackendChoice::WebGpu => match webgpu_device().await {
+            Ok(device) => Ok((device, "webgpu", None)),
+            Err(e) => Err(UfdnError::Device(format!("WebGPU could not be opened ({e}): use backend 'auto' or 'cpu'"))),
+        },
+        BackendChoice::Auto => {
+            if let Some(why) = webgpu_adapter().await.as_string() {
+                return cpu(why);
+            }
+            match webgpu_device().await {
+                Ok(device) => Ok((device, "webgpu", None)),
+                Err(e) => cpu(format!("WebGPU could not be opened: {e}")),
+            }
+        }
+    }
 }
 
 struct Inner {
@@ -131,14 +204,20 @@ where
 
 #[wasm_bindgen]
 impl Translator {
-    /// Loads a model (the package's default model when `weights` is omitted) and opens
-    /// WebGPU, falling back to the CPU.
-    pub async fn create(weights: Option<Uint8Array>) -> std::result::Result<Translator, JsValue> {
+    /// Loads a model (the package's default model when `weights` is omitted) on the backend
+    /// that `options.backend` names: `'auto'` (default: WebGPU on a hardware adapter, else
+    /// the CPU), `'webgpu'` or `'cpu'`.
+    pub async fn create(
+        weights: Option<Uint8Array>,
+        #[wasm_bindgen(unchecked_param_type = "CreateOptions | undefined")] options: JsValue,
+    ) -> std::result::Result<Translator, JsValue> {
+        install_panic_hook();
+        let choice = BackendChoice::from_options(&options).map_err(js_error)?;
         let bytes = match weights {
             Some(array) => array.to_vec(),
             None => Uint8Array::new(&fetch_default_weights().await?).to_vec(),
         };
-        let (device, backend, fallback_reason) = open_backend().await;
+        let (device, backend, fallback_reason) = open_backend(choice).await.map_err(js_error)?;
         let model = Model::from_bytes(&bytes, &device).map_err(js_error)?;
         if let Some(warning) = unchecked_warning(&bytes) {
             web_sys::console::warn_1(&format!("ufdn: the weights loaded, but {warning}").into());
@@ -152,7 +231,7 @@ impl Translator {
         self.inner.backend.to_string()
     }
 
-    /// Why WebGPU could not be used (undefined when it is in use).
+    /// Why WebGPU is not in use (undefined when it is).
     #[wasm_bindgen(getter, js_name = fallbackReason)]
     pub fn fallback_reason(&self) -> Option<String> {
         self.inner.fallback_reason.clone()
@@ -206,4 +285,13 @@ impl Translator {
     ) -> Promise {
         spawn(&self.inner, |inner| async move { inner.decode(latent, target).await })
     }
+}
+
+/// Panics on purpose. Hidden and for tests only: it shows that a panic is reported with its
+/// message and that the package's worker recovers from the aborted instance.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = "__debugPanic", skip_typescript)]
+pub fn debug_panic() {
+    install_panic_hook();
+    panic!("deliberate panic from __debugPanic (crash-recovery test)");
 }

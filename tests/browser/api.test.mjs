@@ -1,5 +1,8 @@
-// The wasm Translator through its JavaScript API in Chromium: WebGPU is chosen, results
-// match the native CLI, and bad input raises clear errors without breaking the translator.
+// The wasm Translator through its JavaScript API in Chromium: directly on WebGPU, and
+// through the package's worker on the CPU (SIMD128 build). Results match the native CLI,
+// every input type works, the backend option and the automatic choice say what they did,
+// bad input raises clear errors without breaking the translator, and a panic is reported
+// and survived.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -15,7 +18,13 @@ before(async () => {
   await page.evaluate(async () => {
     const mod = await import('/pkg/ufdn.js');
     await mod.default();
-    window.api = { mod, translator: await mod.Translator.create() };
+    const worker = await import('/pkg/index.js');
+    window.api = {
+      mod,
+      translator: await mod.Translator.create(undefined, { backend: 'webgpu' }),
+      Worker: worker.Translator,
+      cpu: await worker.Translator.create(undefined, { backend: 'cpu' }),
+    };
     // Decodes a PNG from the page's origin to exact RGBA pixels.
     window.loadPixels = async (url) => {
       const blob = await (await fetch(url)).blob();
@@ -38,7 +47,7 @@ after(async () => {
   server?.close();
 });
 
-test('WebGPU is chosen and the model describes itself', async () => {
+test('WebGPU is used when asked for and the model describes itself', async () => {
   const info = await page.evaluate(() => ({
     backend: window.api.translator.backend,
     domains: window.api.translator.domains(),
@@ -56,14 +65,16 @@ test('a real PNG translated in the browser matches native `ufdn translate` (PSNR
   for (const target of [domains[1], `${domains[1]}=0.3,${domains[2] ?? domains[0]}=0.7`]) {
     const name = `native_${target.replace(/[^a-z0-9]/gi, '_')}.png`;
     execFileSync(bin, ['translate', '--weights', join(root, 'pkg/default.ufdn'), '--to', target, fixture, join(tmp, name)]);
-    const result = await page.evaluate(async ({ target, name }) => {
-      const input = await window.loadPixels('/test-files/chelsea.png');
-      const output = await window.api.translator.translate(input, target);
-      const native = await window.loadPixels(`/test-files/${name}`);
-      return { psnr: window.psnr(output, native), size: [output.width, output.height], input: [input.width, input.height] };
-    }, { target, name });
-    assert.deepEqual(result.size, result.input, 'output keeps the input size');
-    assert.ok(result.psnr >= 40, `${target}: PSNR ${result.psnr} dB`);
+    for (const runtime of ['translator', 'cpu']) {
+      const result = await page.evaluate(async ({ target, name, runtime }) => {
+        const input = await window.loadPixels('/test-files/chelsea.png');
+        const output = await window.api[runtime].translate(input, target);
+        const native = await window.loadPixels(`/test-files/${name}`);
+        return { psnr: window.psnr(output, native), size: [output.width, output.height], input: [input.width, input.height] };
+      }, { target, name, runtime });
+      assert.deepEqual(result.size, result.input, `${runtime}: output keeps the input size`);
+      assert.ok(result.psnr >= 40, `${runtime} ${target}: PSNR ${result.psnr} dB`);
+    }
   }
 });
 
@@ -119,6 +130,75 @@ test('bad input raises clear errors and the next valid call works', async () => 
     assert.match(cases[name], pattern, `${name}: ${cases[name]}`);
     assert.doesNotMatch(cases[name], /next call failed|unreachable|panicked/, name);
   }
+});
+
+test('the worker translator takes ImageData, ImageBitmap, canvases, images and VideoFrames alike', async () => {
+  const r = await page.evaluate(async () => {
+    const t = window.api.cpu;
+    const input = await window.loadPixels('/test-files/chelsea.png');
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [input.width, input.height];
+    canvas.getContext('2d').putImageData(input, 0, 0);
+    const image = new Image();
+    image.src = canvas.toDataURL('image/png');
+    await image.decode();
+    const bitmap = await createImageBitmap(input);
+    const reference = await t.translate(input, t.domains()[1]);
+    const inputs = {
+      ImageBitmap: bitmap,
+      HTMLCanvasElement: canvas,
+      HTMLImageElement: image,
+      VideoFrame: new VideoFrame(canvas, { timestamp: 0 }),
+      'plain object': { data: input.data, width: input.width, height: input.height },
+    };
+    const out = {};
+    for (const [kind, value] of Object.entries(inputs)) {
+      const output = await t.translate(value, t.domains()[1]);
+      out[kind] = { psnr: window.psnr(output, reference), size: [output.width, output.height] };
+    }
+    out.transferred = bitmap.width === 0; // the bitmap went to the worker
+    const video = document.createElement('video');
+    try { await t.translate(video, t.domains()[0]); out.video = 'no error'; } catch (e) { out.video = e.message; }
+    return out;
+  });
+  for (const kind of ['ImageBitmap', 'HTMLCanvasElement', 'HTMLImageElement', 'VideoFrame', 'plain object']) {
+    assert.deepEqual(r[kind].size, [200, 133], kind);
+    // The same picture (decoding and drawing paths may round a colour value here and there).
+    assert.ok(r[kind].psnr >= 40, `${kind}: ${r[kind].psnr} dB against the ImageData input`);
+  }
+  assert.equal(r.transferred, true, 'an ImageBitmap input is transferred, not copied');
+  assert.match(r.video, /no frame yet/);
+});
+
+test('backend option: auto counts a software adapter as no GPU and says why; bad values are refused', async () => {
+  const r = await page.evaluate(async () => {
+    const auto = await window.api.Worker.create();
+    const facts = { backend: auto.backend, reason: auto.fallbackReason, cpu: window.api.cpu.backend, cpuReason: window.api.cpu.fallbackReason };
+    auto.terminate();
+    try { await window.api.Worker.create(undefined, { backend: 'quantum' }); facts.bad = 'no error'; } catch (e) { facts.bad = e.message; }
+    return facts;
+  });
+  assert.equal(r.backend, 'cpu');
+  assert.match(r.reason, /software one \(swiftshader\)/);
+  assert.equal(r.cpu, 'cpu');
+  assert.match(r.cpuReason, /requested/);
+  assert.match(r.bad, /'auto', 'webgpu' or 'cpu'/);
+});
+
+test('a panic inside the wasm is reported, the worker restarts and the next call works', async () => {
+  const r = await page.evaluate(async () => {
+    const t = await window.api.Worker.create(undefined, { backend: 'cpu' });
+    const restarted = new Promise((resolve) => { t.onrestart = resolve; });
+    let error = 'no error';
+    try { await t.__debugPanic(); } catch (e) { error = e.message; }
+    const notice = await restarted;
+    const after = await t.translate(new ImageData(16, 8), t.domains()[1]);
+    t.terminate();
+    return { error, notice, size: [after.width, after.height] };
+  });
+  assert.match(r.error, /crashed \(.*deliberate panic from __debugPanic.*\); it was restarted/s);
+  assert.match(r.notice, /deliberate panic/);
+  assert.deepEqual(r.size, [16, 8]);
 });
 
 test('the API page requested nothing outside its origin', () => {

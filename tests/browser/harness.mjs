@@ -42,14 +42,14 @@ export async function launch({ webgpu = true, camera = false } = {}) {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args });
 }
 
-/** Opens the page and records every request URL it makes. */
-export async function openPage(browser, origin) {
+/** Opens the page (with URL query `query`) and records every request URL it makes. */
+export async function openPage(browser, origin, query = '') {
   const page = await browser.newPage();
   const requests = [];
   const consoleErrors = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin}/${query}`);
   return { page, requests, consoleErrors };
 }
 
