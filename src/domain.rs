@@ -20,10 +20,7 @@ impl DomainMix {
     /// Unknown names and negative, non-finite or all-zero weights are errors.
     pub fn from_pairs<S: AsRef<str>>(domains: &[String], pairs: &[(S, f32)]) -> Result<Self> {
         if pairs.is_empty() {
-            return Err(UfdnError::Input(format!(
-                "empty target: name a domain ({})",
-                domains.join(", ")
-            )));
+            return Err(UfdnError::Input(format!("empty target: name a domain ({})", domains.join(", "))));
         }
         let mut weights = vec![0.0f32; domains.len()];
         for (name, weight) in pairs {
@@ -38,9 +35,7 @@ impl DomainMix {
         }
         let total: f32 = weights.iter().sum();
         if !(total > 0.0 && total.is_finite()) {
-            return Err(UfdnError::Input(
-                "mix weights sum to zero: give at least one domain a positive weight".into(),
-            ));
+            return Err(UfdnError::Input("mix weights sum to zero: give at least one domain a positive weight".into()));
         }
         weights.iter_mut().for_each(|w| *w /= total);
         Ok(Self { weights })
@@ -53,9 +48,10 @@ impl DomainMix {
             match part.split_once('=') {
                 None => pairs.push((part.to_string(), 1.0)),
                 Some((name, weight)) => {
-                    let w: f32 = weight.trim().parse().map_err(|_| {
-                        UfdnError::Input(format!("'{weight}' is not a number in target '{spec}'"))
-                    })?;
+                    let w: f32 = weight
+                        .trim()
+                        .parse()
+                        .map_err(|_| UfdnError::Input(format!("'{weight}' is not a number in target '{spec}'")))?;
                     pairs.push((name.trim().to_string(), w));
                 }
             }
@@ -71,7 +67,8 @@ impl DomainMix {
 
 /// Index of domain `name`, or an error listing the known domains.
 pub fn domain_index(domains: &[String], name: &str) -> Result<usize> {
-    domains.iter().position(|d| d == name).ok_or_else(|| {
-        UfdnError::Input(format!("unknown domain '{name}': this model knows {}", domains.join(", ")))
-    })
+    domains
+        .iter()
+        .position(|d| d == name)
+        .ok_or_else(|| UfdnError::Input(format!("unknown domain '{name}': this model knows {}", domains.join(", "))))
 }

@@ -44,7 +44,18 @@ fn build_train_resume_translate_encode_info() {
     let dir = common::temp_dir("cli");
     let data = dir.join("data");
     let out = dir.join("run");
-    let built = ok(&["data", "build", "--photos", s(&common::fixture_photos()), "--out", s(&data), "--size", "32", "--crops", "3"]);
+    let built = ok(&[
+        "data",
+        "build",
+        "--photos",
+        s(&common::fixture_photos()),
+        "--out",
+        s(&data),
+        "--size",
+        "32",
+        "--crops",
+        "3",
+    ]);
     assert!(built.contains("photo, sketch, paint"), "{built}");
 
     let config = TrainConfig { model: Some(common::tiny_config()), batch_per_domain: 2, ..TrainConfig::default() };
@@ -97,7 +108,8 @@ fn build_train_resume_translate_encode_info() {
 
     // Evaluation on the held-out split: a row per direction, the probes, a report and a grid.
     let eval_dir = dir.join("eval");
-    let printed = ok(&["eval", "--weights", s(&weights), "--data", s(&data), "--out", s(&eval_dir), "--probe-steps", "20"]);
+    let printed =
+        ok(&["eval", "--weights", s(&weights), "--data", s(&data), "--out", s(&eval_dir), "--probe-steps", "20"]);
     let report = std::fs::read_to_string(eval_dir.join("report.md")).unwrap();
     assert_eq!(printed.trim_end().lines().next(), report.lines().next());
     for source in ["photo", "sketch", "paint"] {
@@ -146,7 +158,10 @@ fn build_train_resume_translate_encode_info() {
     let grid = image::open(crop_run.join("samples/step_0000002.png")).unwrap();
     assert_eq!((grid.width(), grid.height()), (4 * 34, 6 * 34));
     assert!(ok(&["info", s(&crop_run.join("weights.ufdn"))]).contains("training image size: 16"));
-    fails(&[&crop_train[..], &["--config", s(&dir.join("crop8.toml"))]].concat(), "crop_from must be at least image_size");
+    fails(
+        &[&crop_train[..], &["--config", s(&dir.join("crop8.toml"))]].concat(),
+        "crop_from must be at least image_size",
+    );
 
     // Paired losses: trained where every domain holds the same file names, refused at once
     // where none match.
@@ -175,18 +190,33 @@ fn build_train_resume_translate_encode_info() {
     // User errors: one line, exit code 1, no panic.
     let missing = dir.join("missing.ufdn");
     fails(&["translate", "--weights", s(&missing), "--to", "sketch", s(&photo), s(&dir.join("x.png"))], "missing.ufdn");
-    fails(&["translate", "--weights", s(&weights), "--to", "oil", s(&photo), s(&dir.join("x.png"))], "unknown domain 'oil'");
+    fails(
+        &["translate", "--weights", s(&weights), "--to", "oil", s(&photo), s(&dir.join("x.png"))],
+        "unknown domain 'oil'",
+    );
     fails(&["translate", "--weights", s(&weights), "--to", "sketch=-1", s(&photo), s(&dir.join("x.png"))], ">= 0");
     let not_image = dir.join("notes.png");
     std::fs::write(&not_image, "these are notes, not pixels").unwrap();
-    fails(&["translate", "--weights", s(&weights), "--to", "sketch", s(&not_image), s(&dir.join("x.png"))], "not a readable PNG or JPEG");
+    fails(
+        &["translate", "--weights", s(&weights), "--to", "sketch", s(&not_image), s(&dir.join("x.png"))],
+        "not a readable PNG or JPEG",
+    );
     let corrupt = dir.join("corrupt.ufdn");
     let bytes = std::fs::read(&weights).unwrap();
     std::fs::write(&corrupt, &bytes[..bytes.len() / 3]).unwrap();
     fails(&["info", s(&corrupt)], "truncated");
-    fails(&["translate", "--weights", s(&photo), "--to", "sketch", s(&photo), s(&dir.join("x.png"))], "not a ufdn weights file");
+    fails(
+        &["translate", "--weights", s(&photo), "--to", "sketch", s(&photo), s(&dir.join("x.png"))],
+        "not a ufdn weights file",
+    );
     // Resuming a tiny checkpoint as the paper preset is refused.
-    fails(&["train", "--data", s(&data.join("train")), "--out", s(&out), "--resume", "--preset", "paper"], "holds a 'tiny' model");
+    fails(
+        &["train", "--data", s(&data.join("train")), "--out", s(&out), "--resume", "--preset", "paper"],
+        "holds a 'tiny' model",
+    );
     fails(&["train", "--data", s(&dir.join("nowhere")), "--out", s(&dir.join("run2")), "--steps", "1"], "nowhere");
-    fails(&["train", "--data", s(&data.join("train")), "--out", s(&dir.join("run3")), "--preset", "huge"], "unknown preset 'huge'");
+    fails(
+        &["train", "--data", s(&data.join("train")), "--out", s(&dir.join("run3")), "--preset", "huge"],
+        "unknown preset 'huge'",
+    );
 }

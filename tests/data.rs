@@ -195,7 +195,10 @@ fn paired_batches_show_one_content_through_one_window_in_every_domain() {
                 .find_map(|j| window_offset(data.image(0, j), 32, windows[i], 16).map(|at| (j, at)))
                 .expect("a paired photo is not a window of any stored photo");
             for d in 1..3 {
-                assert!(window_at(data.image(d, j), 32, windows[d * 3 + i], 16, at), "domain {d}, row {i}: not the photo's content and window");
+                assert!(
+                    window_at(data.image(d, j), 32, windows[d * 3 + i], 16, at),
+                    "domain {d}, row {i}: not the photo's content and window"
+                );
             }
         }
     }

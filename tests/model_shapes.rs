@@ -4,10 +4,10 @@ mod common;
 
 use burn::module::Module;
 use burn::tensor::{Device, Distribution, Tensor, TensorData};
-use ufdn::model::layers::enlarge;
 use ufdn::DomainMix;
-use ufdn::model::translator::code_tensor;
 use ufdn::model::config::{ConvSpec, Upsample};
+use ufdn::model::layers::enlarge;
+use ufdn::model::translator::code_tensor;
 use ufdn::model::{Model, ModelConfig};
 
 fn check_shapes(config: &ModelConfig, side: usize, latent: [usize; 3]) {
@@ -106,8 +106,8 @@ fn paper_preset_parameter_count_matches_the_layer_table() {
     let n = 3;
     // E: five 4×4 convs with BN, then mu and logvar convs 1024→1024.
     let enc_channels = [3, 64, 128, 256, 512, 1024];
-    let encoder: usize = enc_channels.windows(2).map(|w| conv(w[0], w[1], 4) + bn(w[1])).sum::<usize>()
-        + 2 * conv(1024, 1024, 4);
+    let encoder: usize =
+        enc_channels.windows(2).map(|w| conv(w[0], w[1], 4) + bn(w[1])).sum::<usize>() + 2 * conv(1024, 1024, 4);
     // G: 1027→1024→512→256→128→64 transposed convs with BN, then →3.
     let gen_channels = [1024 + n, 1024, 512, 256, 128, 64];
     let generator: usize =

@@ -3,13 +3,13 @@
 
 mod common;
 
+use burn::tensor::{Device, Tensor};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use ufdn::data::dataset::Batch;
 use ufdn::train::config::{GroupRates, LatentAdversary, TrainConfig};
 use ufdn::train::schedule::{LossWeights, Ramp};
 use ufdn::train::trainer::Trainer;
-use burn::tensor::{Device, Tensor};
 
 use common::{OFF, ON, config, dataset, trainer};
 
@@ -38,14 +38,8 @@ fn dv_then_encoder(adversary: LatentAdversary) -> (Vec<f32>, Vec<f32>) {
 #[test]
 fn latent_discriminator_learns_and_encoder_fools_it() {
     let (dv, e) = dv_then_encoder(LatentAdversary::Complement);
-    assert!(
-        mean(&dv[25..]) < mean(&dv[..5]) - 0.1,
-        "D_v's cross-entropy should fall while it trains alone: {dv:?}"
-    );
-    assert!(
-        mean(&e[25..]) > mean(&dv[25..]) + 0.1,
-        "E against a frozen D_v should raise D_v's cross-entropy: {e:?}"
-    );
+    assert!(mean(&dv[25..]) < mean(&dv[..5]) - 0.1, "D_v's cross-entropy should fall while it trains alone: {dv:?}");
+    assert!(mean(&e[25..]) > mean(&dv[25..]) + 0.1, "E against a frozen D_v should raise D_v's cross-entropy: {e:?}");
 }
 
 #[test]
@@ -86,7 +80,8 @@ fn sampling_noise_hides_the_domain_from_a_latent_disc_on_z_but_not_on_the_mean()
 #[test]
 fn two_hundred_steps_halve_reconstruction_loss() {
     let data = dataset("reconstruction");
-    let mut t = trainer(config(GroupRates { translator: 1e-3, latent_disc: 1e-4, image_disc: 1e-4 }, LossWeights::OFFICIAL));
+    let mut t =
+        trainer(config(GroupRates { translator: 1e-3, latent_disc: 1e-4, image_disc: 1e-4 }, LossWeights::OFFICIAL));
     let mut rng = StdRng::seed_from_u64(2);
     let rec: Vec<f32> = (0..200).map(|_| t.step(&data.sample(4, &mut rng)).reconstruction).collect();
     let (first, last) = (mean(&rec[..10]), mean(&rec[190..]));
@@ -142,7 +137,10 @@ fn paired_translation_learns_each_contents_own_image_in_the_target_domain() {
     assert!(last <= 0.5 * first, "paired translation MSE went from {first} to {last}");
     let (own, photo, other) = photo_to_sketch_errors(&t, &batch, 4);
     eprintln!("photo→sketch MSE: own sketch {own}, own photo {photo}, other contents' sketches {other}");
-    assert!(own < 0.9 * photo && own < 0.8 * other, "translations should match their own sketch: {own} vs {photo}, {other}");
+    assert!(
+        own < 0.9 * photo && own < 0.8 * other,
+        "translations should match their own sketch: {own} vs {photo}, {other}"
+    );
 }
 
 /// Posterior means of a paired batch after 100 steps with latent alignment `align`:
@@ -160,7 +158,8 @@ fn content_spread_ratio(align: Ramp) -> f32 {
     let z = model.encode(batch.to_tensor(model.device())).unwrap().flatten::<2>(1, 3);
     let z = z.clone().reshape([3, 4, z.dims()[1]]);
     let distance = |a: Tensor<3>, b: Tensor<3>| (a - b).square().mean().into_scalar::<f32>();
-    let across_domains = distance(z.clone(), Tensor::cat(vec![z.clone().narrow(0, 1, 2), z.clone().narrow(0, 0, 1)], 0));
+    let across_domains =
+        distance(z.clone(), Tensor::cat(vec![z.clone().narrow(0, 1, 2), z.clone().narrow(0, 0, 1)], 0));
     let across_contents = distance(z.clone(), Tensor::cat(vec![z.clone().narrow(1, 1, 3), z.narrow(1, 0, 1)], 1));
     across_domains / across_contents
 }
@@ -189,7 +188,8 @@ fn frozen_after_three_steps(batch_norm: bool) -> (Trainer, Batch, impl Fn(&Train
     model.encoder.batch_norm = batch_norm;
     model.generator.batch_norm = batch_norm;
     let rates = GroupRates { translator: 1e-3, latent_disc: 1e-3, image_disc: 1e-3 };
-    let config = TrainConfig { lr_scale: Ramp::new(1.0, 0.0, 0).starting_at(3), ..config(rates, LossWeights::OFFICIAL) };
+    let config =
+        TrainConfig { lr_scale: Ramp::new(1.0, 0.0, 0).starting_at(3), ..config(rates, LossWeights::OFFICIAL) };
     let device = Device::flex();
     let t = Trainer::new(config, model, &device).unwrap();
     let batch = dataset(&format!("frozen_{batch_norm}")).sample(4, &mut StdRng::seed_from_u64(5));

@@ -107,11 +107,15 @@ fn damaged_files_are_refused_with_clear_errors() {
             flipped[at] ^= 1 << rand::Rng::random_range(&mut rng, 0..8);
         }
         let err = load_error(&flipped);
-        assert!(err.contains("checksum") || err.contains("truncated") || err.contains("corrupt"), "trial {trial}: {err}");
+        assert!(
+            err.contains("checksum") || err.contains("truncated") || err.contains("corrupt"),
+            "trial {trial}: {err}"
+        );
     }
     // Parameter bytes that are not a record, under valid checksums (written that way).
     let parsed = Container::from_bytes(&bytes).unwrap();
-    let mut garbage = Container::new("weights", parsed.header.config.clone(), parsed.header.steps, serde_json::Value::Null);
+    let mut garbage =
+        Container::new("weights", parsed.header.config.clone(), parsed.header.steps, serde_json::Value::Null);
     garbage.push("translator", vec![0xAB; 512]);
     assert!(load_error(&garbage.to_bytes().unwrap()).contains("parameters are corrupt"));
 }
@@ -154,7 +158,8 @@ fn checkpoints_load_as_weights_too() {
 fn shipped_model_is_the_committed_recipe_run_to_its_end() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let recipe = TrainConfig::from_file(&root.join("configs/web-default.toml")).unwrap();
-    let shipped = Model::from_bytes(&std::fs::read(root.join("assets/default.ufdn")).unwrap(), &Device::flex()).unwrap();
+    let shipped =
+        Model::from_bytes(&std::fs::read(root.join("assets/default.ufdn")).unwrap(), &Device::flex()).unwrap();
     assert_eq!(shipped.config, recipe.model_config(shipped.config.domains.clone()).unwrap());
     assert_eq!(shipped.domains(), recipe.domains);
     assert_eq!(shipped.steps, recipe.steps, "assets/default.ufdn should be the recipe's final step");

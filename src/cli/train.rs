@@ -115,10 +115,6 @@ pub fn run(args: TrainArgs) -> Result<()> {
         progress: !args.no_progress && std::io::stderr().is_terminal(),
     };
     let model = run_training(config, &opts)?;
-    println!(
-        "trained {} steps; weights: {}",
-        model.steps,
-        args.out.join("weights.ufdn").display()
-    );
+    println!("trained {} steps; weights: {}", model.steps, args.out.join("weights.ufdn").display());
     Ok(())
 }

@@ -120,7 +120,9 @@ fn spread(count: usize, len: usize) -> impl Iterator<Item = usize> {
 
 /// Renders `image` in every domain as `root/<domain>/<name>.png`.
 fn write_domains(image: &RgbImage, root: &Path, name: &str, domains: &[DomainFilter]) -> Result<()> {
-    domains.iter().try_for_each(|domain| save_png(&domain.apply(image), &root.join(domain.name()).join(format!("{name}.png"))))
+    domains
+        .iter()
+        .try_for_each(|domain| save_png(&domain.apply(image), &root.join(domain.name()).join(format!("{name}.png"))))
 }
 
 /// Writes every crop of `photos` in every domain under `root`; returns images per domain.
@@ -178,9 +180,7 @@ pub fn build_dataset(photos: Vec<SourcePhoto>, opts: &BuildOptions) -> Result<Ma
         return Err(UfdnError::Input("no source photos to build a dataset from".into()));
     }
     if opts.size < 8 || opts.crops_per_photo == 0 || !(0.01..=1.0).contains(&opts.min_scale) {
-        return Err(UfdnError::Input(
-            "use --size >= 8, --crops >= 1 and --min-scale in [0.01, 1]".into(),
-        ));
+        return Err(UfdnError::Input("use --size >= 8, --crops >= 1 and --min-scale in [0.01, 1]".into()));
     }
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let (train, test) = stratified_split(photos, opts.test_fraction, &mut rng);

@@ -59,9 +59,7 @@ impl FromStr for DomainFilter {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::ALL.into_iter().find(|f| f.name() == s).ok_or_else(|| {
-            UfdnError::Input(format!(
-                "unknown domain filter '{s}': choose from photo, sketch, paint, cartoon"
-            ))
+            UfdnError::Input(format!("unknown domain filter '{s}': choose from photo, sketch, paint, cartoon"))
         })
     }
 }
@@ -204,7 +202,10 @@ mod tests {
 
     /// Standard deviation of the red channel over columns `xs` of every row.
     fn spread(image: &RgbImage, xs: std::ops::Range<u32>) -> f64 {
-        let values: Vec<f64> = xs.flat_map(|x| (0..image.height()).map(move |y| (x, y))).map(|(x, y)| f64::from(image.get_pixel(x, y)[0])).collect();
+        let values: Vec<f64> = xs
+            .flat_map(|x| (0..image.height()).map(move |y| (x, y)))
+            .map(|(x, y)| f64::from(image.get_pixel(x, y)[0]))
+            .collect();
         let mean = values.iter().sum::<f64>() / values.len() as f64;
         (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64).sqrt()
     }

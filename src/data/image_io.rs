@@ -9,9 +9,8 @@ use crate::error::{Result, UfdnError};
 /// Decodes an image file (PNG or JPEG) into 8-bit RGB.
 pub fn load_rgb(path: &Path) -> Result<RgbImage> {
     let bytes = std::fs::read(path).map_err(|e| UfdnError::io(path, e))?;
-    let image = image::load_from_memory(&bytes).map_err(|e| {
-        UfdnError::Input(format!("{}: not a readable PNG or JPEG image ({e})", path.display()))
-    })?;
+    let image = image::load_from_memory(&bytes)
+        .map_err(|e| UfdnError::Input(format!("{}: not a readable PNG or JPEG image ({e})", path.display())))?;
     if image.width() == 0 || image.height() == 0 {
         return Err(UfdnError::Input(format!("{}: image is empty", path.display())));
     }

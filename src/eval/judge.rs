@@ -29,7 +29,8 @@ pub fn texture_front_end(images: Tensor<4>) -> Tensor<4> {
     let [b, c, h, w] = images.dims();
     let at = |dy: usize, dx: usize| images.clone().slice([0..b, 0..c, dy..dy + h - 1, dx..dx + w - 1]);
     let base = at(0, 0);
-    let log_magnitude = |other: Tensor<4>| (other - base.clone()).abs().add_scalar(FLAT_FLOOR).log().div_scalar(-FLAT_FLOOR.ln());
+    let log_magnitude =
+        |other: Tensor<4>| (other - base.clone()).abs().add_scalar(FLAT_FLOOR).log().div_scalar(-FLAT_FLOOR.ln());
     Tensor::cat(vec![log_magnitude(at(0, 1)), log_magnitude(at(1, 0)), base.clone()], 1)
 }
 

@@ -35,9 +35,7 @@ pub fn ssim(a: &RgbImage, b: &RgbImage) -> f64 {
             gaussian_blur_f32(&product(&x, &y), SIGMA),
         );
         let mut sum = 0.0f64;
-        for ((((mx, my), xx), yy), xy) in
-            mx.iter().zip(my.iter()).zip(xx.iter()).zip(yy.iter()).zip(xy.iter())
-        {
+        for ((((mx, my), xx), yy), xy) in mx.iter().zip(my.iter()).zip(xx.iter()).zip(yy.iter()).zip(xy.iter()) {
             let (vx, vy, cov) = (xx - mx * mx, yy - my * my, xy - mx * my);
             let s = ((2.0 * mx * my + c1) * (2.0 * cov + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
             sum += f64::from(s);

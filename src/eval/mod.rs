@@ -1,27 +1,27 @@
 //! `ufdn eval`: translation quality on a held-out split against exact ground truth, domain
 //! accuracy of translations, latent leakage and cross-domain retrieval.
 
-pub mod scores;
 pub mod judge;
 pub mod metrics;
 pub mod probes;
+pub mod scores;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use image::RgbImage;
 
+use crate::data::build::{FRAME_GROUPS, FRAME_SIZE};
 use crate::data::dataset::DomainDataset;
 use crate::data::image_io::{load_rgb, save_png};
-use crate::data::build::{FRAME_GROUPS, FRAME_SIZE};
 use crate::data::sources::{is_image, walk_files};
 use crate::error::{Result, UfdnError};
 use crate::frame::{encode_fitted, readback};
 use crate::model::Model;
 use crate::train::samples::{sample_grid, sample_inputs};
-use scores::{Scores, resized_planes, score_split};
 use judge::{Judge, JudgeConfig};
 use probes::{ProbeResult, Samples, accuracy, confusion, fit, latent_probe};
+use scores::{Scores, resized_planes, score_split};
 
 /// Per-split images: for every domain, the images of the same file names, in name order.
 pub(crate) struct Split {
@@ -215,13 +215,21 @@ impl EvalReport {
             let _ = writeln!(s);
             s.push_str(&scores.markdown(&format!("Full 256-px frames: {group}"), domains));
         }
-        let _ = writeln!(s, "\nBaseline: the input itself as the output. Detail: mean |Laplacian| of the outputs' grey over that of the ground truths (1: as sharp, about 0.5 visibly blurred). Domain accuracy: share of outputs that a classifier trained on real train images assigns to the target domain. Distinctness: mean |y_t − y_u| of two targets' outputs over mean |g_t − g_u| of their ground truths (0: both drawn alike).\n");
+        let _ = writeln!(
+            s,
+            "\nBaseline: the input itself as the output. Detail: mean |Laplacian| of the outputs' grey over that of the ground truths (1: as sharp, about 0.5 visibly blurred). Domain accuracy: share of outputs that a classifier trained on real train images assigns to the target domain. Distinctness: mean |y_t − y_u| of two targets' outputs over mean |g_t − g_u| of their ground truths (0: both drawn alike).\n"
+        );
         let _ = writeln!(s, "| measure | value |");
         let _ = writeln!(s, "|---|---|");
         let _ = writeln!(s, "| domain classifier on real test images | {:.1} % |", 100.0 * self.classifier_accuracy);
         let probe = &self.latent_probe;
         let predicted = probe.test.predicted_shares();
-        let _ = writeln!(s, "| latent leakage (probe accuracy on test z; chance {:.1} %) | {:.1} % |", 100.0 / n, 100.0 * probe.test.accuracy());
+        let _ = writeln!(
+            s,
+            "| latent leakage (probe accuracy on test z; chance {:.1} %) | {:.1} % |",
+            100.0 / n,
+            100.0 * probe.test.accuracy()
+        );
         let _ = writeln!(s, "| latent probe on its own train z | {:.1} % |", 100.0 * probe.train_accuracy);
         let _ = writeln!(s, "| test z the probe assigns to {names} | {} |", percentages(&predicted));
         for (domain, top1) in &self.retrieval {

@@ -146,14 +146,24 @@ impl Scores {
         let names = domains.join(" / ");
         let mut s = String::new();
         let _ = writeln!(s, "### {title} ({} held-out images per domain)\n", self.images);
-        let _ = writeln!(s, "| source → target | PSNR dB | baseline PSNR | SSIM | baseline SSIM | detail | domain accuracy | judged as {names} |");
+        let _ = writeln!(
+            s,
+            "| source → target | PSNR dB | baseline PSNR | SSIM | baseline SSIM | detail | domain accuracy | judged as {names} |"
+        );
         let _ = writeln!(s, "|---|---|---|---|---|---|---|---|");
         for p in &self.pairs {
             let _ = writeln!(
                 s,
                 "| {} → {} | {:.2} | {:.2} | {:.3} | {:.3} | {:.2} | {:.1} % | {} |",
-                p.source, p.target, p.psnr, p.baseline_psnr, p.ssim, p.baseline_ssim, p.detail,
-                100.0 * p.verdicts.accuracy(), percentages(&p.verdicts.predicted_shares())
+                p.source,
+                p.target,
+                p.psnr,
+                p.baseline_psnr,
+                p.ssim,
+                p.baseline_ssim,
+                p.detail,
+                100.0 * p.verdicts.accuracy(),
+                percentages(&p.verdicts.predicted_shares())
             );
         }
         let _ = writeln!(s, "\n| from | targets | distinctness |");

@@ -156,7 +156,11 @@ impl ModelConfig {
                 code_every_layer: false,
             },
             latent_disc: LatentDiscConfig { convs: vec![], hidden: vec![512, 256, 128, 64] },
-            image_disc: ImageDiscConfig { layers: [16, 32, 64, 128, 256].map(down).to_vec(), hidden: 512, patch: false },
+            image_disc: ImageDiscConfig {
+                layers: [16, 32, 64, 128, 256].map(down).to_vec(),
+                hidden: 512,
+                patch: false,
+            },
         }
     }
 
@@ -224,10 +228,7 @@ impl ModelConfig {
             "paper" => Ok(Self::paper(domains)),
             "web" => Ok(Self::web(domains)),
             "web2" => Ok(Self::web2(domains)),
-            other => Err(UfdnError::Input(format!(
-                "unknown preset '{other}': choose one of {}",
-                PRESETS.join(", ")
-            ))),
+            other => Err(UfdnError::Input(format!("unknown preset '{other}': choose one of {}", PRESETS.join(", ")))),
         }
     }
 
@@ -269,8 +270,14 @@ impl ModelConfig {
         if names.len() != self.domains.len() || self.domains.iter().any(|d| d.is_empty()) {
             return bad("domain names must be distinct and non-empty".into());
         }
-        let all = self.encoder.layers.iter().chain([&self.encoder.latent]).chain(&self.generator.layers)
-            .chain(&self.latent_disc.convs).chain(&self.image_disc.layers);
+        let all = self
+            .encoder
+            .layers
+            .iter()
+            .chain([&self.encoder.latent])
+            .chain(&self.generator.layers)
+            .chain(&self.latent_disc.convs)
+            .chain(&self.image_disc.layers);
         if all.clone().any(|l| l.channels == 0 || l.kernel == 0 || l.stride == 0) {
             return bad("every layer needs channels, kernel and stride >= 1".into());
         }

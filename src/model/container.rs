@@ -96,11 +96,16 @@ impl Container {
 
     /// Parses and checks a container; errors say what is wrong with the file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let bad = |m: &str| UfdnError::Weights(format!("{m}; use a .ufdn file written by `ufdn train` or `ufdn export`"));
+        let bad =
+            |m: &str| UfdnError::Weights(format!("{m}; use a .ufdn file written by `ufdn train` or `ufdn export`"));
         let checksummed = bytes.starts_with(MAGIC);
         if !checksummed && !bytes.starts_with(LEGACY_MAGIC) {
             let prefix = !bytes.is_empty() && (MAGIC.starts_with(bytes) || LEGACY_MAGIC.starts_with(bytes));
-            return Err(bad(if prefix { "the file is truncated (magic)" } else { "not a ufdn weights file (wrong magic bytes)" }));
+            return Err(bad(if prefix {
+                "the file is truncated (magic)"
+            } else {
+                "not a ufdn weights file (wrong magic bytes)"
+            }));
         }
         let start = if checksummed { 16 } else { 12 };
         if bytes.len() < start {
@@ -115,8 +120,7 @@ impl Container {
         if checksummed && crc32fast::hash(json) != word(12) {
             return Err(corrupt("the header"));
         }
-        let header: Header =
-            serde_json::from_slice(json).map_err(|e| bad(&format!("the header is corrupt ({e})")))?;
+        let header: Header = serde_json::from_slice(json).map_err(|e| bad(&format!("the header is corrupt ({e})")))?;
         header.config.validate()?;
         let mut offset = start + header_len;
         let mut sections = Vec::with_capacity(header.sections.len());

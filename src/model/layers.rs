@@ -97,7 +97,13 @@ impl ResidualBlock {
 }
 
 /// A stack of `count` [`ResidualBlock`]s of `channels` width, each reading `code` extra channels.
-pub fn residual_stack(count: usize, channels: usize, code: usize, batch_norm: bool, device: &Device) -> Vec<ResidualBlock> {
+pub fn residual_stack(
+    count: usize,
+    channels: usize,
+    code: usize,
+    batch_norm: bool,
+    device: &Device,
+) -> Vec<ResidualBlock> {
     (0..count).map(|_| ResidualBlock::new(channels, code, batch_norm, device)).collect()
 }
 

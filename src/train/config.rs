@@ -177,7 +177,8 @@ impl TrainConfig {
 
     /// Checks value ranges.
     pub fn validate(&self) -> Result<()> {
-        let rates = [self.lr.translator, self.lr.latent_disc, self.lr.image_disc, self.lr_scale.init, self.lr_scale.fin];
+        let rates =
+            [self.lr.translator, self.lr.latent_disc, self.lr.image_disc, self.lr_scale.init, self.lr_scale.fin];
         if self.batch_per_domain == 0
             || self.norm_statistics.batch_per_domain == 0
             || self.sample_every == 0

@@ -38,8 +38,18 @@ const CSV_HEADER: &str = "step,seconds,latent_disc,wasserstein,critic_slope,real
 fn csv_row(l: &StepLosses, seconds: f64) -> String {
     format!(
         "{},{seconds:.3},{},{},{},{},{},{},{},{},{},{},{}",
-        l.step, l.latent_disc, l.wasserstein, l.critic_slope, l.real_classification, l.reconstruction, l.kl,
-        l.latent_adversarial, l.pixel_adversarial, l.pixel_classification, l.paired_translation, l.latent_alignment
+        l.step,
+        l.latent_disc,
+        l.wasserstein,
+        l.critic_slope,
+        l.real_classification,
+        l.reconstruction,
+        l.kl,
+        l.latent_adversarial,
+        l.pixel_adversarial,
+        l.pixel_classification,
+        l.paired_translation,
+        l.latent_alignment
     )
 }
 
@@ -108,8 +118,7 @@ pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
         }
         trainer
     } else {
-        let domains =
-            if config.domains.is_empty() { discover_domains(&opts.data)? } else { config.domains.clone() };
+        let domains = if config.domains.is_empty() { discover_domains(&opts.data)? } else { config.domains.clone() };
         let model_config = config.model_config(domains)?;
         Trainer::new(config, model_config, &device)?
     };

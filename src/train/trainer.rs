@@ -225,7 +225,9 @@ impl Trainer {
         let judged_logits = self.latent_disc.forward(judged);
         let latent_adv = match self.config.latent_adversary {
             LatentAdversary::Complement => bce_with_logits(judged_logits, source.clone().neg().add_scalar(1.0)),
-            LatentAdversary::Uniform => cross_entropy(judged_logits, source.clone().zeros_like().add_scalar(1.0 / n as f64)),
+            LatentAdversary::Uniform => {
+                cross_entropy(judged_logits, source.clone().zeros_like().add_scalar(1.0 / n as f64))
+            }
         };
         losses.reconstruction = value(&rec);
         losses.kl = value(&kl);

@@ -121,16 +121,18 @@ pub fn latent_from_js(value: &JsValue) -> Result<Latent> {
         .ok_or_else(|| bad("latent.data must be a Float32Array (as returned by encode)"))?
         .to_vec();
     let shape_value = get(value, "shape");
-    let dims: Vec<f64> = shape_value
-        .dyn_ref::<Array>()
-        .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
-        .unwrap_or_default();
+    let dims: Vec<f64> =
+        shape_value.dyn_ref::<Array>().map(|a| a.iter().filter_map(|v| v.as_f64()).collect()).unwrap_or_default();
     if dims.len() != 4 || dims.iter().any(|d| d.fract() != 0.0 || *d < 1.0 || *d > 65536.0) {
         return Err(bad("latent.shape must be four positive whole numbers [1, channels, height, width]"));
     }
     let shape = [dims[0] as usize, dims[1] as usize, dims[2] as usize, dims[3] as usize];
     if shape.iter().product::<usize>() != data.len() {
-        return Err(bad(format!("latent.data has {} values but shape {shape:?} needs {}", data.len(), shape.iter().product::<usize>())));
+        return Err(bad(format!(
+            "latent.data has {} values but shape {shape:?} needs {}",
+            data.len(),
+            shape.iter().product::<usize>()
+        )));
     }
     let frame = match (get(value, "width").is_undefined(), get(value, "height").is_undefined()) {
         (true, true) => None,

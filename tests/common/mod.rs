@@ -10,12 +10,12 @@ use ufdn::data::build::{BuildOptions, build_dataset};
 use ufdn::data::dataset::DomainDataset;
 use ufdn::data::filters::DomainFilter;
 use ufdn::data::sources::folder_photos;
-use ufdn::train::config::GroupRates;
-use ufdn::train::schedule::{LossWeights, Ramp};
-use ufdn::train::{TrainConfig, Trainer};
 use ufdn::model::config::{
     ConvSpec, EncoderConfig, GeneratorConfig, ImageDiscConfig, LatentDiscConfig, ModelConfig, Upsample,
 };
+use ufdn::train::config::GroupRates;
+use ufdn::train::schedule::{LossWeights, Ramp};
+use ufdn::train::{TrainConfig, Trainer};
 
 /// The fixture photos shipped with the tests.
 pub fn fixture_photos() -> PathBuf {
@@ -35,7 +35,13 @@ pub fn tiny_config() -> ModelConfig {
         preset: "tiny".into(),
         domains: domains(),
         image_size: 32,
-        encoder: EncoderConfig { layers: vec![down(16), down(32)], latent: same(16), residual_blocks: 0, batch_norm: true, logvar_bias: 0.0 },
+        encoder: EncoderConfig {
+            layers: vec![down(16), down(32)],
+            latent: same(16),
+            residual_blocks: 0,
+            batch_norm: true,
+            logvar_bias: 0.0,
+        },
         generator: GeneratorConfig {
             layers: vec![same(32), down(16), down(3)],
             upsample: Upsample::Transposed,
