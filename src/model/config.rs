@@ -194,7 +194,9 @@ impl ModelConfig {
 
     /// The sharper browser network: latent at 1/4 of the frame (32 channels), residual
     /// blocks in E (2) and G (3, reading the domain code), resize-convolution upsampling
-    /// (no checkerboard) and a PatchGAN critic. 5.1 GFLOP per 256×256 translation.
+    /// (no checkerboard) and a PatchGAN critic. 5.1 GFLOP per 256×256 translation. The
+    /// sampling noise starts small (σ ≈ 0.05): with unit noise and the tiny KL weight, a run
+    /// of 1 000 steps still reconstructed photos at a mean error of 20 grey levels.
     pub fn web2(domains: Vec<String>) -> Self {
         let down = |c| ConvSpec::new(c, 4, 2, 1);
         let same = |c| ConvSpec::new(c, 3, 1, 1);
@@ -208,7 +210,7 @@ impl ModelConfig {
                 latent: same(32),
                 residual_blocks: 2,
                 batch_norm: true,
-                logvar_bias: 0.0,
+                logvar_bias: -6.0,
             },
             generator: GeneratorConfig {
                 layers: vec![same(64), up(32), up(16), same(3)],
