@@ -141,4 +141,7 @@ export class Translator {
 
   /** Test hook: makes the wasm panic, to exercise crash recovery. */
   __debugPanic() { return this.#call('debugPanic', []); }
+
+  /** Test hook: the worker's memory, {wasmBytes, jsHeapBytes} (the latter null where unknown). */
+  __stats() { return this.#call('stats', []); }
 }

@@ -3,6 +3,7 @@
 import init, { Translator, __debugPanic } from './ufdn.js';
 
 let translator = null;
+let exports = null; // the wasm instance's exports (its memory is measured by `stats`)
 
 /** An ImageData-like object from any accepted input (bitmaps and frames are drawn once). */
 function pixels(input) {
@@ -23,7 +24,7 @@ function imageReply(image) {
 
 const methods = {
   async create(weights, options) {
-    await init();
+    exports = await init();
     translator = await Translator.create(weights ?? undefined, options ?? undefined);
     const facts = { backend: translator.backend, fallbackReason: translator.fallbackReason ?? null,
       domains: translator.domains(), info: translator.info() };
@@ -36,6 +37,14 @@ const methods = {
   },
   async decode(latent, target) { return imageReply(await translator.decode(latent, target)); },
   async debugPanic() { __debugPanic(); return [null, []]; },
+  async stats() {
+    for (let k = 0; k < 3; k++) {
+      globalThis.gc?.(); // exposed only to test browsers
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const heap = globalThis.performance?.memory?.usedJSHeapSize ?? null;
+    return [{ wasmBytes: exports.memory.buffer.byteLength, jsHeapBytes: heap }, []];
+  },
 };
 
 self.onmessage = async ({ data: { id, method, args } }) => {

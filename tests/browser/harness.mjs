@@ -15,7 +15,10 @@ mkdirSync(tmp, { recursive: true });
 copyFileSync(fixture, join(tmp, 'chelsea.png'));
 
 const BASE_FLAGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-default-apps'];
+  '--disable-sync', '--no-first-run', '--disable-default-apps',
+  // gc() and exact heap sizes for memory measurements (the soak test): uncollected garbage
+  // is not counted, and performance.memory is otherwise coarse and cached.
+  '--js-flags=--expose-gc', '--enable-precise-memory-info'];
 
 /** Serves the page on a free port; returns {server, origin}. */
 export async function serve() {
