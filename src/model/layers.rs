@@ -51,11 +51,16 @@ impl DownBlock {
     /// `[batch, in, height, width]` → `[batch, out, height / stride, width / stride]`.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         let x = self.conv.forward(x);
-        let x = match &self.norm {
-            Some(norm) => norm.forward(x),
-            None => x,
-        };
+        let x = normalise(&self.norm, x);
         leaky_relu(x, LEAKY_SLOPE)
+    }
+}
+
+/// `x` through `norm` when the block has one: `[batch, channels, height, width]`, same shape.
+fn normalise(norm: &Option<BatchNorm>, x: Tensor<4>) -> Tensor<4> {
+    match norm {
+        Some(norm) => norm.forward(x),
+        None => x,
     }
 }
 
@@ -88,10 +93,7 @@ impl ResidualBlock {
             None => x.clone(),
         };
         let h = self.second.forward(self.first.forward(input));
-        let h = match &self.norm {
-            Some(norm) => norm.forward(h),
-            None => h,
-        };
+        let h = normalise(&self.norm, h);
         x + h
     }
 }
@@ -162,10 +164,7 @@ impl UpBlock {
             (None, Some(conv)) => conv.forward(enlarge(x, self.factor)),
             (None, None) => x,
         };
-        let x = match &self.norm {
-            Some(norm) => norm.forward(x),
-            None => x,
-        };
+        let x = normalise(&self.norm, x);
         if self.activate { leaky_relu(x, LEAKY_SLOPE) } else { x }
     }
 }
