@@ -1,4 +1,5 @@
-//! One UFDN optimisation step (D_v, then D_x, then E+G) and the state it updates.
+//! One UFDN optimisation step (D_v, then D_x, then E+G, one function per network update)
+//! and the state it updates.
 
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
@@ -129,13 +130,12 @@ impl Trainer {
         self.one_hot(&targets)
     }
 
-    /// E's posterior `(mu, logvar)` and a sample z = mu + sigma * eps (reparameterisation),
-    /// each `[batch, latent, h, w]`.
-    fn encode(&self, x: Tensor<4>) -> (Tensor<4>, Tensor<4>, Tensor<4>) {
+    /// E's posterior `(mu, logvar)` and a sample z = mu + sigma * eps (reparameterisation).
+    fn encode(&self, x: Tensor<4>) -> Encoding {
         let (mu, logvar) = self.translator.encoder.forward(x);
         let eps = mu.random_like(Distribution::Normal(0.0, 1.0));
         let z = mu.clone() + logvar.clone().mul_scalar(0.5).exp() * eps;
-        (mu, logvar, z)
+        Encoding { mu, logvar, z }
     }
 
     /// Re-estimates BatchNorm's running statistics (what inference normalises with) from
@@ -148,7 +148,7 @@ impl Trainer {
         self.device.seed(rng.random());
         self.translator = self.translator.clone().no_grad();
         let x = batch.to_tensor(&self.device);
-        let (_, _, z) = self.encode(x);
+        let z = self.encode(x).z;
         let target = self.random_targets(&batch.labels, rng);
         self.translator.generator.forward(z.clone(), self.one_hot(&batch.labels));
         self.translator.generator.forward(z, target);
@@ -173,61 +173,80 @@ impl Trainer {
         }
     }
 
-    /// Runs one step on `batch` and returns its losses.
+    /// Runs one step on `batch`: D_v's update, then D_x's, then E+G's, each on the same
+    /// encoding of the batch; returns the step's losses.
     pub fn step(&mut self, batch: &Batch) -> StepLosses {
-        let weights = &self.config.weights;
         let step = self.step;
-        let n = self.model_config.num_domains();
         // Burn's own generator (noise, interpolation) is re-seeded per step too.
         self.device.seed(step_seed(self.config.seed, step));
         let x = batch.to_tensor(&self.device);
         let source = self.one_hot(&batch.labels);
         let target = self.random_targets(&batch.labels, &mut self.step_rng(TARGET_STREAM));
+        let inputs = StepInputs { x, source, target, paired: batch.paired };
         let mut losses = StepLosses { step: step + 1, ..Default::default() };
         let lr = self.config.lr.scaled(self.config.lr_scale.at(step));
 
         // Encode once. [batch, latent, h, w]
-        let (mu, logvar, z) = self.encode(x.clone());
-        let judged = if self.config.latent_adversary_on_mean { mu.clone() } else { z.clone() };
+        let encoding = self.encode(inputs.x.clone());
+        let seen = if self.config.latent_adversary_on_mean { &encoding.mu } else { &encoding.z };
+        losses.latent_disc = self.update_latent_disc(seen.clone().detach(), &inputs, lr.latent_disc);
+        self.update_image_disc(&inputs, encoding.z.clone().detach(), lr.image_disc, &mut losses);
+        self.update_translator(&inputs, encoding, lr.translator, &mut losses);
+        self.step += 1;
+        losses
+    }
 
-        // 1. D_v learns to tell the source domain from z (or its mean).
-        let dv_loss = cross_entropy(self.latent_disc.forward(judged.clone().detach()), source.clone());
-        losses.latent_disc = value(&dv_loss);
-        let grads = GradientsParams::from_grads(dv_loss.backward(), &self.latent_disc);
-        self.latent_disc = self.opt_latent.step(lr.latent_disc, self.latent_disc.clone(), grads);
+    /// D_v learns to tell the source domain from `code` (z or its mean, detached); returns
+    /// its loss before the update.
+    fn update_latent_disc(&mut self, code: Tensor<4>, inputs: &StepInputs, lr: f64) -> f32 {
+        let loss = cross_entropy(self.latent_disc.forward(code), inputs.source.clone());
+        let value = value(&loss);
+        let grads = GradientsParams::from_grads(loss.backward(), &self.latent_disc);
+        self.latent_disc = self.opt_latent.step(lr, self.latent_disc.clone(), grads);
+        value
+    }
 
-        // 2. D_x: critic on real vs translated images, plus domain classification of real ones.
-        let fake = self.translator.generator.forward(z.clone().detach(), target.clone()).detach();
+    /// D_x: the critic on real images against translations of the detached `z`, with its
+    /// Lipschitz penalty, plus domain classification of the real images.
+    fn update_image_disc(&mut self, inputs: &StepInputs, z: Tensor<4>, lr: f64, losses: &mut StepLosses) {
+        let x = inputs.x.clone();
+        let fake = self.translator.generator.forward(z, inputs.target.clone()).detach();
         let probes = penalty_probes(&self.image_disc, x.clone().detach(), fake.clone(), self.config.penalty_step);
-        let b = batch.labels.len();
+        let b = inputs.source.dims()[0];
         // One critic pass over [real; fake; ahead; behind]: [4·batch, 3, H, W]
-        let all = Tensor::cat(vec![x.clone(), fake, probes.ahead, probes.behind], 0);
+        let all = Tensor::cat(vec![x, fake, probes.ahead, probes.behind], 0);
         let (scores, logits) = self.image_disc.forward(all);
         let real_score = scores.clone().narrow(0, 0, b);
         let fake_score = scores.clone().narrow(0, b, b);
         let (ahead, behind) = (scores.clone().narrow(0, 2 * b, b), scores.narrow(0, 3 * b, b));
-        let real_cls = bce_with_logits(logits.narrow(0, 0, b), source.clone());
+        let real_cls = bce_with_logits(logits.narrow(0, 0, b), inputs.source.clone());
         let wasserstein = real_score.mean() - fake_score.mean();
         let penalty = slope_penalty(ahead.clone(), behind.clone(), probes.step);
         losses.wasserstein = value(&wasserstein);
         losses.critic_slope = value(&mean_slope(ahead, behind, probes.step));
         losses.real_classification = value(&real_cls);
-        let dx_loss = wasserstein.neg() + penalty.mul_scalar(self.config.penalty_weight) + real_cls;
-        let grads = GradientsParams::from_grads(dx_loss.backward(), &self.image_disc);
-        self.image_disc = self.opt_image.step(lr.image_disc, self.image_disc.clone(), grads);
+        let loss = wasserstein.neg() + penalty.mul_scalar(self.config.penalty_weight) + real_cls;
+        let grads = GradientsParams::from_grads(loss.backward(), &self.image_disc);
+        self.image_disc = self.opt_image.step(lr, self.image_disc.clone(), grads);
+    }
 
-        // 3. E+G: VAE loss, E against D_v, G against D_x on translations of a detached z;
-        //    on paired batches, translations against the same content's target image and
-        //    the alignment of one content's codes across domains.
+    /// E+G: the VAE loss, E against D_v, G against D_x on translations of a detached z; on
+    /// paired batches, translations against the same content's target image and the
+    /// alignment of one content's codes across domains.
+    fn update_translator(&mut self, inputs: &StepInputs, encoding: Encoding, lr: f64, losses: &mut StepLosses) {
+        let weights = &self.config.weights;
+        let step = self.step;
+        let n = self.model_config.num_domains();
+        let Encoding { mu, logvar, z } = encoding;
+        let (x, source, target) = (inputs.x.clone(), inputs.source.clone(), inputs.target.clone());
         let recon = self.translator.generator.forward(z.clone(), source.clone());
         let rec = self.pixel_loss(recon, x.clone());
         let kl = kl_divergence(mu.clone(), logvar);
-        let judged_logits = self.latent_disc.forward(judged);
+        let seen = if self.config.latent_adversary_on_mean { mu.clone() } else { z.clone() };
+        let seen_logits = self.latent_disc.forward(seen);
         let latent_adv = match self.config.latent_adversary {
-            LatentAdversary::Complement => bce_with_logits(judged_logits, source.clone().neg().add_scalar(1.0)),
-            LatentAdversary::Uniform => {
-                cross_entropy(judged_logits, source.clone().zeros_like().add_scalar(1.0 / n as f64))
-            }
+            LatentAdversary::Complement => bce_with_logits(seen_logits, source.clone().neg().add_scalar(1.0)),
+            LatentAdversary::Uniform => cross_entropy(seen_logits, source.zeros_like().add_scalar(1.0 / n as f64)),
         };
         losses.reconstruction = value(&rec);
         losses.kl = value(&kl);
@@ -235,10 +254,10 @@ impl Trainer {
         let mut total = rec.mul_scalar(weights.reconstruction.at(step))
             + kl.mul_scalar(weights.kl.at(step))
             + latent_adv.mul_scalar(weights.latent_adversarial.at(step));
-        let w_pair = if batch.paired { weights.paired_translation.at(step) } else { 0.0 };
-        let w_align = if batch.paired { weights.latent_alignment.at(step) } else { 0.0 };
+        let w_pair = if inputs.paired { weights.paired_translation.at(step) } else { 0.0 };
+        let w_align = if inputs.paired { weights.latent_alignment.at(step) } else { 0.0 };
         if w_align != 0.0 {
-            let align = latent_alignment(mu.clone(), n);
+            let align = latent_alignment(mu, n);
             losses.latent_alignment = value(&align);
             total = total + align.mul_scalar(w_align);
         }
@@ -248,7 +267,7 @@ impl Trainer {
         if w_adv != 0.0 || w_cls != 0.0 || w_pair != 0.0 {
             let translated = self.translator.generator.forward(translation_z, target.clone());
             if w_pair != 0.0 {
-                let pair = self.pixel_loss(translated.clone(), same_content_in(x.clone(), target.clone(), n));
+                let pair = self.pixel_loss(translated.clone(), same_content_in(x, target.clone(), n));
                 losses.paired_translation = value(&pair);
                 total = total + pair.mul_scalar(w_pair);
             }
@@ -262,11 +281,25 @@ impl Trainer {
             }
         }
         let grads = GradientsParams::from_grads(total.backward(), &self.translator);
-        self.translator = self.opt_translator.step(lr.translator, self.translator.clone(), grads);
-
-        self.step += 1;
-        losses
+        self.translator = self.opt_translator.step(lr, self.translator.clone(), grads);
     }
+}
+
+/// What every update of one step reads: the batch's images `[batch, 3, H, W]`, their
+/// one-hot source domains and random other target domains `[batch, domains]`.
+struct StepInputs {
+    x: Tensor<4>,
+    source: Tensor<2>,
+    target: Tensor<2>,
+    /// Whether image i of every domain shows the same content (see [`Batch::paired`]).
+    paired: bool,
+}
+
+/// E's posterior and a sample of it, each `[batch, latent, h, w]`.
+struct Encoding {
+    mu: Tensor<4>,
+    logvar: Tensor<4>,
+    z: Tensor<4>,
 }
 
 /// For a paired batch `x` `[domains·k, 3, h, w]` (domain by domain, image i of every domain
