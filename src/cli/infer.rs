@@ -57,7 +57,7 @@ pub struct EvalArgs {
     /// Folder for report.md and grid.png.
     #[arg(long, default_value = "eval")]
     out: PathBuf,
-    /// Training steps of the domain classifier and the latent probe.
+    /// Training steps of the latent probe (the domain judge fits in a fixed number).
     #[arg(long, default_value_t = 400)]
     probe_steps: usize,
     /// At most this many images per domain and split, spread evenly over the sorted names.

@@ -1,76 +1,170 @@
-//! The domain judge of `ufdn eval`: a small fully convolutional classifier, fitted on real
-//! train images, that says which domain an image (a translation) looks like.
+//! The domain judge of `ufdn eval`: it says which domain an image (a translation) looks like.
 //!
-//! Unlike the image discriminator D_x it sees pixel-level texture through a fixed front end:
-//! beside the colours, the log-magnitude of each channel's differences to the right and
-//! lower neighbour, which tells a paint's exactly flat quantised regions (difference 0)
-//! from a photo's gentle gradients and noise (differences of a level or two) — a contrast
-//! learned convolutions on raw pixels did not pick up (66 % on real test images after 400
-//! steps, train accuracy alike). It averages over positions instead of flattening, so it
-//! judges any frame size.
+//! It reads fixed texture statistics rather than raw pixels: histograms of the grey image's
+//! neighbour differences and Laplacian, at full and half resolution, and of colour
+//! saturation. They tell a Kuwahara paint's flat strokes with crisp borders from a photo's
+//! fine grain, and a sketch's grey from both. A small perceptron is fitted on them to the
+//! real train images and to copies of them blurred by a Gaussian of σ = 0.7 and 1.4 px,
+//! each labelled with its own domain, so that it judges a domain's look apart from
+//! sharpness, which the detail measure reports. Fitted on the real data's train crops it
+//! assigns 91 % of the held-out test crops to their domain (the convolutional classifier it
+//! replaces: 44–77 %, mistaking photos for paints; the same perceptron without the blurred
+//! copies: 94 %, but it then reads every blurred image, sketches included, as a photo).
+//! Every feature is a share of pixels, so one fit judges any frame size, in seconds.
 
 use burn::module::Module;
 use burn::nn::Linear;
+use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
+use image::{RgbImage, imageops};
 
-use crate::model::config::ConvSpec;
-use crate::model::layers::{DownBlock, down_stack, global_average_pool, linear};
+use super::probes::{Confusion, Samples, confusion, fit};
+use crate::error::Result;
+use crate::model::layers::linear;
 
-/// Planes per colour channel that [`texture_front_end`] returns.
-const FRONT_PLANES: usize = 3;
+/// Bin edges, in grey levels, of the |neighbour difference| histograms; the Laplacian's
+/// use twice these. Doubling bins: from "exactly flat" to "an edge".
+const DIFFERENCE_EDGES: [f32; 7] = [0.5, 1.5, 3.0, 6.0, 12.0, 24.0, 48.0];
 
-/// Half a quantisation level of 8-bit images in [-1, 1] units: added before the logarithm,
-/// so that exactly flat neighbours read −1 after scaling and one level apart about −0.8.
-const FLAT_FLOOR: f64 = 1.0 / 255.0;
+/// Bin edges, in levels, of the saturation (max − min of R, G, B) histogram.
+const SATURATION_EDGES: [f32; 7] = [8.0, 16.0, 32.0, 64.0, 96.0, 128.0, 192.0];
 
-/// Colours plus the log-magnitude of horizontal and vertical differences, scaled into
-/// [-1, 0.13]: `[batch, 3, H, W]` → `[batch, 9, H − 1, W − 1]`.
-pub fn texture_front_end(images: Tensor<4>) -> Tensor<4> {
-    let [b, c, h, w] = images.dims();
-    let at = |dy: usize, dx: usize| images.clone().slice([0..b, 0..c, dy..dy + h - 1, dx..dx + w - 1]);
-    let base = at(0, 0);
-    let log_magnitude =
-        |other: Tensor<4>| (other - base.clone()).abs().add_scalar(FLAT_FLOOR).log().div_scalar(-FLAT_FLOOR.ln());
-    Tensor::cat(vec![log_magnitude(at(0, 1)), log_magnitude(at(1, 0)), base.clone()], 1)
-}
+/// Features [`texture_features`] returns: two scales of two difference histograms, and
+/// the saturation histogram.
+pub const FEATURES: usize = 5 * (DIFFERENCE_EDGES.len() + 1);
 
-/// Layers of the judge.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JudgeConfig {
-    /// Convolutions over the front end's planes, each followed by LeakyReLU, before the
-    /// global average pool.
-    pub layers: Vec<ConvSpec>,
-    /// BatchNorm after every convolution.
-    pub batch_norm: bool,
-}
+/// Hidden units of the judge's perceptron.
+const HIDDEN: usize = 128;
 
-impl Default for JudgeConfig {
-    /// Three 4×4 stride-2 layers with BatchNorm.
-    fn default() -> Self {
-        let down = |c| ConvSpec::new(c, 4, 2, 1);
-        Self { layers: vec![down(16), down(32), down(64)], batch_norm: true }
+/// Adam steps of the fit (batches of 32 feature vectors: a few seconds).
+const FIT_STEPS: usize = 6000;
+
+/// Gaussian blurs (σ in pixels) of the extra copies of every real image the judge is fitted on.
+const BLURS: [f32; 2] = [0.7, 1.4];
+
+/// Appends the share of `values` in each bin that `edges` bound (below the first edge,
+/// between consecutive edges, from the last edge up).
+fn push_histogram(values: impl Iterator<Item = f32>, edges: &[f32], out: &mut Vec<f32>) {
+    let mut counts = vec![0usize; edges.len() + 1];
+    let mut total = 0usize;
+    for v in values {
+        counts[edges.iter().take_while(|&&edge| v >= edge).count()] += 1;
+        total += 1;
     }
+    out.extend(counts.iter().map(|&c| c as f32 / total.max(1) as f32));
 }
 
-impl JudgeConfig {
-    /// Builds a judge for `domains` domains.
-    pub fn init(&self, domains: usize, device: &Device) -> Judge {
-        let (convs, channels) = down_stack(3 * FRONT_PLANES, &self.layers, self.batch_norm, device);
-        Judge { convs, output: linear(channels, domains, device) }
-    }
+/// Appends the histograms of |right and lower neighbour differences| and of |4-neighbour
+/// Laplacian| of the grey plane `grey` (row-major, `width` wide).
+fn push_difference_histograms(grey: &[f32], width: usize, out: &mut Vec<f32>) {
+    let height = grey.len() / width.max(1);
+    let at = |x: usize, y: usize| grey[y * width + x];
+    let differences = (0..height.saturating_sub(1)).flat_map(|y| {
+        (0..width.saturating_sub(1))
+            .flat_map(move |x| [(at(x + 1, y) - at(x, y)).abs(), (at(x, y + 1) - at(x, y)).abs()])
+    });
+    push_histogram(differences, &DIFFERENCE_EDGES, out);
+    let laplacian = (1..height.saturating_sub(1)).flat_map(|y| {
+        (1..width.saturating_sub(1))
+            .map(move |x| (at(x - 1, y) + at(x + 1, y) + at(x, y - 1) + at(x, y + 1) - 4.0 * at(x, y)).abs())
+    });
+    push_histogram(laplacian, &DIFFERENCE_EDGES.map(|edge| 2.0 * edge), out);
 }
 
-/// Domain classifier of images.
+/// The judge's [`FEATURES`] texture statistics of an image, each a share of its pixels.
+pub fn texture_features(image: &RgbImage) -> Vec<f32> {
+    let (width, height) = (image.width() as usize, image.height() as usize);
+    let grey: Vec<f32> =
+        image.pixels().map(|p| 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2])).collect();
+    // 2×2 box means: the strokes of a paint are a few pixels wide.
+    let (half_width, half_height) = (width / 2, height / 2);
+    let half: Vec<f32> = (0..half_height)
+        .flat_map(|y| (0..half_width).map(move |x| (2 * y * width) + 2 * x))
+        .map(|i| (grey[i] + grey[i + 1] + grey[i + width] + grey[i + width + 1]) / 4.0)
+        .collect();
+    let mut features = Vec::with_capacity(FEATURES);
+    push_difference_histograms(&grey, width, &mut features);
+    push_difference_histograms(&half, half_width, &mut features);
+    let saturation = image.pixels().map(|p| f32::from(p.0.iter().max().unwrap_or(&0) - p.0.iter().min().unwrap_or(&0)));
+    push_histogram(saturation, &SATURATION_EDGES, &mut features);
+    features
+}
+
+/// The judge's perceptron: standardised features `[batch, FEATURES, 1, 1]` → domain logits.
 #[derive(Module, Debug)]
-pub struct Judge {
-    convs: Vec<DownBlock>,
+pub struct JudgeNet {
+    hidden: Linear,
     output: Linear,
 }
 
+impl JudgeNet {
+    fn new(domains: usize, device: &Device) -> Self {
+        Self { hidden: linear(FEATURES, HIDDEN, device), output: linear(HIDDEN, domains, device) }
+    }
+
+    /// features `[batch, FEATURES, 1, 1]` → logits `[batch, domains]`.
+    fn forward(&self, features: Tensor<4>) -> Tensor<2> {
+        // [batch, FEATURES]
+        let features = features.flatten(1, 3);
+        self.output.forward(relu(self.hidden.forward(features)))
+    }
+}
+
+/// A judge fitted to real images of every domain.
+#[derive(Debug)]
+pub struct Judge {
+    net: JudgeNet,
+    /// Per feature: mean and standard deviation over the real images it was fitted on.
+    standardisation: Vec<(f32, f32)>,
+    domains: usize,
+    device: Device,
+}
+
+/// The feature vectors of labelled groups of images.
+fn labelled_features<'a>(labelled: impl IntoIterator<Item = (&'a [RgbImage], usize)>) -> Samples {
+    let mut samples = Samples { item: [FEATURES, 1, 1], ..Samples::default() };
+    for (images, label) in labelled {
+        images.iter().for_each(|image| samples.push(&texture_features(image), label));
+    }
+    samples
+}
+
+/// `real[d]` as groups labelled `d`.
+fn by_domain(real: &[Vec<RgbImage>]) -> impl Iterator<Item = (&[RgbImage], usize)> {
+    real.iter().enumerate().map(|(d, images)| (images.as_slice(), d))
+}
+
 impl Judge {
-    /// images `[batch, 3, H, W]` → domain logits `[batch, domains]`.
-    pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
-        let h = self.convs.iter().fold(texture_front_end(images), |h, block| block.forward(h));
-        self.output.forward(global_average_pool(h))
+    /// Fits a judge to `real[d]`, the real images of domain `d`, and to their blurred
+    /// copies, from a fixed seed.
+    pub fn fit(real: &[Vec<RgbImage>], device: &Device) -> Self {
+        let domains = real.len();
+        let blurred: Vec<Vec<Vec<RgbImage>>> = BLURS
+            .iter()
+            .map(|&sigma| {
+                real.iter().map(|images| images.iter().map(|im| imageops::blur(im, sigma)).collect()).collect()
+            })
+            .collect();
+        let mut train = labelled_features(by_domain(real).chain(blurred.iter().flat_map(|copies| by_domain(copies))));
+        let standardisation = train.channel_stats();
+        train.standardise(&standardisation);
+        let net = fit(|d| JudgeNet::new(domains, d), JudgeNet::forward, &train, domains, FIT_STEPS, device);
+        Self { net, standardisation, domains, device: device.clone() }
+    }
+
+    /// The judge's verdicts on `images`, all of which should look like domain `label`.
+    pub fn verdicts(&self, images: &[RgbImage], label: usize) -> Result<Confusion> {
+        self.judge([(images, label)])
+    }
+
+    /// Its verdicts on `real[d]`, real images of each domain `d`.
+    pub fn verdicts_on_real(&self, real: &[Vec<RgbImage>]) -> Result<Confusion> {
+        self.judge(by_domain(real))
+    }
+
+    fn judge<'a>(&self, labelled: impl IntoIterator<Item = (&'a [RgbImage], usize)>) -> Result<Confusion> {
+        let mut samples = labelled_features(labelled);
+        samples.standardise(&self.standardisation);
+        confusion(&self.net, JudgeNet::forward, &samples, self.domains, &self.device)
     }
 }

@@ -19,9 +19,9 @@ use crate::error::{Result, UfdnError};
 use crate::frame::{encode_fitted, readback};
 use crate::model::Model;
 use crate::train::samples::{sample_grid, sample_inputs};
-use judge::{Judge, JudgeConfig};
-use probes::{ProbeResult, Samples, accuracy, confusion, fit, latent_probe};
-use scores::{Scores, resized_planes, score_split};
+use judge::Judge;
+use probes::{Confusion, ProbeResult, Samples, latent_probe};
+use scores::{Scores, score_split};
 
 /// Per-split images: for every domain, the images of the same file names, in name order.
 pub(crate) struct Split {
@@ -71,8 +71,8 @@ pub(crate) fn load_split(dir: &Path, domains: &[String], limit: usize) -> Result
 pub struct EvalReport {
     /// Every direction (identity reconstructions included) and pair of targets on the test crops.
     pub crops: Scores,
-    /// The domain classifier's accuracy on real test images.
-    pub classifier_accuracy: f64,
+    /// The domain judge's verdicts on the real test images.
+    pub classifier: Confusion,
     /// A fresh probe telling the domain from z: its accuracy on test z is the latent
     /// leakage (chance: 1/N).
     pub latent_probe: ProbeResult,
@@ -114,7 +114,7 @@ pub struct EvalOptions {
     pub data: PathBuf,
     /// Folder for `report.md` and `grid.png`.
     pub out: PathBuf,
-    /// Steps of the classifier and probe fits.
+    /// Steps of the latent probe's fit.
     pub probe_steps: usize,
     /// At most this many images per domain and split.
     pub limit: usize,
@@ -128,31 +128,19 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
     let train = load_split(&opts.data.join("train"), &domains, opts.limit)?;
     let device = model.device().clone();
 
-    // Domain judge fitted on real train images, at the test images' own size where the model
-    // takes any size: a 2× downscale hides part of what tells a paint from a photo.
-    let size = if model.config.fixed_size() { model.config.image_size } else { test.images[0][0].width() as usize };
-    let mut real_train = Samples { item: [3, size, size], ..Samples::default() };
-    let mut real_test = real_train.clone();
-    for (d, images) in train.images.iter().enumerate() {
-        images.iter().for_each(|im| real_train.push(&resized_planes(im, size), d));
-    }
-    for (d, images) in test.images.iter().enumerate() {
-        images.iter().for_each(|im| real_test.push(&resized_planes(im, size), d));
-    }
-    let classify = |m: &Judge, x: Tensor4| m.forward(x);
-    let classifier = fit(|d| JudgeConfig::default().init(n, d), classify, &real_train, n, opts.probe_steps, &device);
-    let classifier_accuracy = accuracy(&classifier, classify, &real_test, n, &device)?;
+    // Domain judge fitted on every real train image (texture statistics: a few seconds).
+    let judge = Judge::fit(&load_split(&opts.data.join("train"), &domains, usize::MAX)?.images, &device);
+    let classifier = judge.verdicts_on_real(&test.images)?;
 
     // Translation quality against ground truth, and domain accuracy of translations: on
     // the test crops, and at the page's scale on full frames of held-out sources.
-    let judge = |samples: &Samples| confusion(&classifier, classify, samples, n, &device);
-    let crops = score_split(model, &test, judge, size)?;
+    let crops = score_split(model, &test, &judge)?;
     let mut frames = Vec::new();
     for group in FRAME_GROUPS {
         let dir = opts.data.join("frames").join(group);
         if dir.is_dir() {
             let split = load_split(&dir, &domains, opts.limit)?;
-            frames.push((group.to_string(), score_split(model, &split, judge, size)?));
+            frames.push((group.to_string(), score_split(model, &split, &judge)?));
         }
     }
 
@@ -171,8 +159,10 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
         })
         .collect();
 
-    let report = EvalReport { crops, classifier_accuracy, latent_probe: probe, retrieval, frames };
+    let report = EvalReport { crops, classifier, latent_probe: probe, retrieval, frames };
     std::fs::create_dir_all(&opts.out).map_err(|e| UfdnError::io(&opts.out, e))?;
+    // The crops' grid at the test crops' side, or the side a fixed-size model takes.
+    let size = if model.config.fixed_size() { model.config.image_size } else { test.images[0][0].width() as usize };
     let grid_data = DomainDataset::load(&opts.data.join("test"), &domains, size)?;
     let (planes, rows) = sample_inputs(&grid_data, 2);
     let grid = sample_grid(model, &planes, rows, size)?;
@@ -200,8 +190,6 @@ fn frame_grid(model: &Model, data: &Path, groups: &[(String, Scores)], out: &Pat
     save_png(&sample_grid(model, &planes, rows, side)?, &out.join("grid-256.png"))
 }
 
-type Tensor4 = burn::tensor::Tensor<4>;
-
 impl EvalReport {
     /// The report as markdown tables.
     pub fn markdown(&self, model: &Model) -> String {
@@ -217,11 +205,14 @@ impl EvalReport {
         }
         let _ = writeln!(
             s,
-            "\nBaseline: the input itself as the output. Detail: mean |Laplacian| of the outputs' grey over that of the ground truths (1: as sharp, about 0.5 visibly blurred). Domain accuracy: share of outputs that a classifier trained on real train images assigns to the target domain. Distinctness: mean |y_t − y_u| of two targets' outputs over mean |g_t − g_u| of their ground truths (0: both drawn alike).\n"
+            "\nBaseline: the input itself as the output. Detail: mean |Laplacian| of the outputs' grey over that of the ground truths (1: as sharp, about 0.5 visibly blurred). Domain accuracy: share of outputs that the judge (texture statistics, fitted on the real train images and blurred copies of them, so blur alone does not change its verdict) assigns to the target domain. Distinctness: mean |y_t − y_u| of two targets' outputs over mean |g_t − g_u| of their ground truths (0: both drawn alike).\n"
         );
         let _ = writeln!(s, "| measure | value |");
         let _ = writeln!(s, "|---|---|");
-        let _ = writeln!(s, "| domain classifier on real test images | {:.1} % |", 100.0 * self.classifier_accuracy);
+        let judged = self.classifier.accuracy();
+        let _ = writeln!(s, "| domain judge on real test images | {:.1} % |", 100.0 * judged);
+        let recalls = percentages(&self.classifier.recalls());
+        let _ = writeln!(s, "| real test images of {names} judged as their own domain | {recalls} |");
         let probe = &self.latent_probe;
         let predicted = probe.test.predicted_shares();
         let _ = writeln!(

@@ -119,6 +119,11 @@ impl Confusion {
         correct as f64 / self.total().max(1) as f64
     }
 
+    /// Per class: the fraction of its samples predicted as it.
+    pub fn recalls(&self) -> Vec<f64> {
+        self.counts.iter().enumerate().map(|(c, row)| row[c] as f64 / row.iter().sum::<usize>().max(1) as f64).collect()
+    }
+
     /// Fraction of all samples predicted as each class.
     pub fn predicted_shares(&self) -> Vec<f64> {
         let total = self.total().max(1) as f64;

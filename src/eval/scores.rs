@@ -7,16 +7,15 @@
 use std::fmt::Write as _;
 
 use image::RgbImage;
-use image::imageops::FilterType;
 
+use super::judge::Judge;
 use super::metrics::{laplacian_energy, mean_abs_diff, psnr, ssim};
-use super::probes::{Confusion, Samples};
+use super::probes::Confusion;
 use super::{Split, percentages};
 use crate::domain::DomainMix;
 use crate::error::Result;
 use crate::frame::translate_frame;
 use crate::model::Model;
-use crate::pixels::rgb_to_chw;
 
 /// One source → target row of a quality table.
 #[derive(Debug, Clone)]
@@ -73,12 +72,9 @@ struct Sums {
     truth_detail: f64,
 }
 
-/// Translates every image of `split` into every domain and scores it; `judge` tallies the
-/// domain verdicts on labelled images of side `judge_size` (outputs are resized to it).
-pub(crate) fn score_split<J>(model: &Model, split: &Split, judge: J, judge_size: usize) -> Result<Scores>
-where
-    J: Fn(&Samples) -> Result<Confusion>,
-{
+/// Translates every image of `split` into every domain and scores it, with `judge`'s
+/// verdicts on the translations.
+pub(crate) fn score_split(model: &Model, split: &Split, judge: &Judge) -> Result<Scores> {
     let domains = model.domains();
     let n = domains.len();
     let images = &split.images;
@@ -91,7 +87,6 @@ where
         for (t, target) in domains.iter().enumerate() {
             let mix = DomainMix::one_hot(t, n);
             let mut sums = Sums::default();
-            let mut judged = Samples { item: [3, judge_size, judge_size], ..Samples::default() };
             let mut row = Vec::with_capacity(count);
             for (input, truth) in images[s].iter().zip(&images[t]) {
                 let output = translate_frame(model, input, &mix)?;
@@ -101,7 +96,6 @@ where
                 sums.baseline_ssim += ssim(input, truth);
                 sums.output_detail += laplacian_energy(&output);
                 sums.truth_detail += laplacian_energy(truth);
-                judged.push(&resized_planes(&output, judge_size), t);
                 row.push(output);
             }
             let m = count as f64;
@@ -113,7 +107,7 @@ where
                 baseline_psnr: sums.baseline_psnr / m,
                 baseline_ssim: sums.baseline_ssim / m,
                 detail: sums.output_detail / sums.truth_detail.max(f64::EPSILON),
-                verdicts: judge(&judged)?,
+                verdicts: judge.verdicts(&row, t)?,
             });
             outputs.push(row);
         }
@@ -130,14 +124,6 @@ where
         }
     }
     Ok(Scores { images: count, pairs, distinctness })
-}
-
-/// An image as `[3, size, size]` planes in [-1, 1], resized when its side differs.
-pub(crate) fn resized_planes(image: &RgbImage, size: usize) -> Vec<f32> {
-    if image.width() as usize == size && image.height() as usize == size {
-        return rgb_to_chw(image);
-    }
-    rgb_to_chw(&image::imageops::resize(image, size as u32, size as u32, FilterType::Triangle))
 }
 
 impl Scores {
