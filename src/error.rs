@@ -20,6 +20,15 @@ pub enum UfdnError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A result that could not be written (an image, a report, a manifest).
+    #[error("{0}")]
+    Output(String),
+    /// A computation that failed on the device (a tensor that could not be read back).
+    #[error("computation failed: {0}")]
+    Compute(String),
+    /// An external program (apt, pip, ffmpeg) that could not run or failed.
+    #[error("{0}")]
+    Tool(String),
     /// A compute device that could not be initialised.
     #[error("device: {0}")]
     Device(String),

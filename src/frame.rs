@@ -62,7 +62,7 @@ pub fn image_tensor(frame: &RgbImage, device: &Device) -> Tensor<4> {
 
 /// Values of a readback as f32.
 pub fn data_values(data: TensorData) -> Result<Vec<f32>> {
-    data.convert::<f32>().try_to_vec().map_err(|e| UfdnError::Input(format!("readback failed: {e:?}")))
+    data.convert::<f32>().try_to_vec().map_err(|e| UfdnError::Compute(format!("readback failed: {e:?}")))
 }
 
 /// Reads a tensor back to the host synchronously (native only; browsers read back asynchronously).

@@ -118,7 +118,8 @@ fn build_train_resume_translate_encode_info() {
         }
     }
     for measure in [
-        "domain classifier on real test images",
+        "domain judge on real test images",
+        "real test images of paint / photo / sketch judged as their own domain",
         "latent leakage",
         "latent probe on its own train z",
         "test z the probe assigns to paint / photo / sketch",
@@ -217,6 +218,6 @@ fn build_train_resume_translate_encode_info() {
     fails(&["train", "--data", s(&dir.join("nowhere")), "--out", s(&dir.join("run2")), "--steps", "1"], "nowhere");
     fails(
         &["train", "--data", s(&data.join("train")), "--out", s(&dir.join("run3")), "--preset", "huge"],
-        "unknown preset 'huge'",
+        "invalid value 'huge' for '--preset <PRESET>' [possible values: paper, web, web2]",
     );
 }

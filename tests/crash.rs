@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use burn::tensor::Device;
 use ufdn::model::Model;
+use ufdn::model::config::Preset;
+use ufdn::train::checkpoint::Checkpoint;
 use ufdn::train::{TrainConfig, Trainer};
 
 const STEPS: u64 = 40;
@@ -37,8 +39,8 @@ fn wait_for(what: &str, ready: impl Fn() -> bool) {
 fn kill_and_check(mut child: Child, out: &Path) -> u64 {
     child.kill().expect("SIGKILL");
     child.wait().unwrap();
-    let checkpoint = std::fs::read(out.join("checkpoint.ufdn")).unwrap();
-    let trainer = Trainer::resume(&checkpoint, None, &Device::flex()).expect("checkpoint loads after a crash");
+    let checkpoint = Checkpoint::read(&out.join("checkpoint.ufdn")).expect("checkpoint loads after a crash");
+    let trainer = Trainer::resume(checkpoint, None, &Device::flex()).expect("checkpoint resumes after a crash");
     let weights = std::fs::read(out.join("weights.ufdn")).unwrap();
     Model::from_bytes(&weights, &Device::flex()).expect("weights load after a crash");
     trainer.step_count()
@@ -57,7 +59,7 @@ fn training_survives_sigkill_anywhere_and_resumes_cleanly() {
     // The web preset: its checkpoints (about 25 MB) take long enough to write that a kill
     // can land inside the write.
     let config = TrainConfig {
-        preset: "web".into(),
+        preset: Preset::Web,
         image_size: Some(32),
         steps: STEPS,
         batch_per_domain: 1,

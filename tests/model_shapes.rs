@@ -127,7 +127,7 @@ fn paper_preset_parameter_count_matches_the_layer_table() {
     assert_eq!(translator.generator.num_params(), generator);
     assert_eq!(config.init_latent_disc(&device).num_params(), dv);
     assert_eq!(config.init_image_disc(&device).num_params(), dx);
-    // The layer table gives 72.7 M for E+G (REFERENCE.md's "~50 M" is a rough figure).
+    // The layer table gives 72.7 M for E+G (a rough "~50 M" is sometimes quoted).
     assert_eq!(encoder + generator, 72_691_075);
 }
 

@@ -7,6 +7,7 @@ use burn::tensor::Device;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use ufdn::train::Trainer;
+use ufdn::train::checkpoint::Checkpoint;
 use ufdn::train::config::GroupRates;
 use ufdn::train::schedule::LossWeights;
 
@@ -24,7 +25,7 @@ fn resume_continues_step_count_schedules_and_optimizer_state() {
         original.step(&data.sample(4, &mut rng));
     }
     let bytes = original.checkpoint_bytes().unwrap();
-    let mut resumed = Trainer::resume(&bytes, None, &device).unwrap();
+    let mut resumed = Trainer::resume(Checkpoint::from_bytes(&bytes).unwrap(), None, &device).unwrap();
     assert_eq!(resumed.step_count(), 12);
     assert_eq!(resumed.config, original.config);
     let w = &resumed.config.weights;

@@ -8,7 +8,7 @@ use std::path::Path;
 use burn::tensor::{Device, Distribution, Tensor};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use ufdn::model::container::{Container, unchecked_warning};
+use ufdn::model::container::{Container, FileKind, unchecked_warning};
 use ufdn::model::record::Precision;
 use ufdn::model::{Model, ModelConfig};
 use ufdn::train::TrainConfig;
@@ -115,7 +115,7 @@ fn damaged_files_are_refused_with_clear_errors() {
     // Parameter bytes that are not a record, under valid checksums (written that way).
     let parsed = Container::from_bytes(&bytes).unwrap();
     let mut garbage =
-        Container::new("weights", parsed.header.config.clone(), parsed.header.steps, serde_json::Value::Null);
+        Container::new(FileKind::Weights, parsed.header.config.clone(), parsed.header.steps, serde_json::Value::Null);
     garbage.push("translator", vec![0xAB; 512]);
     assert!(load_error(&garbage.to_bytes().unwrap()).contains("parameters are corrupt"));
 }

@@ -6,21 +6,21 @@ use std::time::Instant;
 use clap::Args;
 
 use crate::data::dataset::Batch;
-use crate::device::open_device;
+use crate::device::DeviceKind;
 use crate::domain::DomainMix;
 use crate::error::Result;
 use crate::frame::{image_tensor, readback};
-use crate::model::ModelConfig;
+use crate::model::config::Preset;
 use crate::train::{TrainConfig, Trainer};
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Presets to measure.
-    #[arg(long, value_delimiter = ',', default_value = "web,paper")]
-    presets: Vec<String>,
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "web2,web,paper")]
+    presets: Vec<Preset>,
     /// Devices to measure.
-    #[arg(long, value_delimiter = ',', default_value = "flex,wgpu")]
-    devices: Vec<String>,
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "flex,wgpu")]
+    devices: Vec<DeviceKind>,
     /// Timed training steps (after one warm-up step).
     #[arg(long, default_value_t = 3)]
     steps: usize,
@@ -53,10 +53,10 @@ fn synthetic_batch(domains: usize, per_domain: usize, size: usize) -> Batch {
     Batch { images, labels, size, paired: false }
 }
 
-fn bench_one(args: &BenchArgs, preset: &str, device_name: &str) -> Result<(usize, f64, u32, f64)> {
-    let device = open_device(device_name)?;
+fn bench_one(args: &BenchArgs, preset: Preset, device: DeviceKind) -> Result<(usize, f64, u32, f64)> {
+    let device = device.open()?;
     let domains: Vec<String> = ["photo", "sketch", "paint"].map(String::from).to_vec();
-    let model_config = ModelConfig::preset(preset, domains)?;
+    let model_config = preset.config(domains);
     let config = TrainConfig { batch_per_domain: args.batch, ..TrainConfig::default() };
     let mut trainer = Trainer::new(config, model_config.clone(), &device)?;
     let batch = synthetic_batch(3, args.batch, model_config.image_size);
@@ -81,7 +81,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
     println!("|---|---|---|---|---|---|---|");
     for preset in &args.presets {
         for device in &args.devices {
-            match bench_one(&args, preset, device) {
+            match bench_one(&args, *preset, *device) {
                 Ok((params, steps_per_s, side, ms)) => println!(
                     "| {preset} | {device} | {params} | {}x3 | {steps_per_s:.3} | {side}x{side} | {ms:.1} |",
                     args.batch

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use crate::data::image_io::{load_rgb, save_png};
-use crate::device::open_device;
+use crate::device::{DeviceArg, DeviceKind};
 use crate::error::{Result, UfdnError};
 use crate::eval::{EvalOptions, evaluate};
 use crate::frame::{encode_fitted, readback, translate_frame};
@@ -22,9 +22,8 @@ pub struct TranslateArgs {
     /// Target: a domain (sketch) or a mix (sketch=0.5,paint=0.5).
     #[arg(long)]
     to: String,
-    /// Compute device: flex (CPU) or wgpu.
-    #[arg(long, default_value = "flex")]
-    device: String,
+    #[command(flatten)]
+    device: DeviceArg,
     /// Input image (PNG or JPEG, any size).
     input: PathBuf,
     /// Output PNG.
@@ -39,9 +38,8 @@ pub struct EncodeArgs {
     /// Output .npy file of z, shape [1, latent, h, w].
     #[arg(long)]
     out: PathBuf,
-    /// Compute device: flex (CPU) or wgpu.
-    #[arg(long, default_value = "flex")]
-    device: String,
+    #[command(flatten)]
+    device: DeviceArg,
     /// Input image.
     input: PathBuf,
 }
@@ -63,9 +61,8 @@ pub struct EvalArgs {
     /// At most this many images per domain and split, spread evenly over the sorted names.
     #[arg(long, default_value_t = 300)]
     limit: usize,
-    /// Compute device: flex (CPU) or wgpu.
-    #[arg(long, default_value = "flex")]
-    device: String,
+    #[command(flatten)]
+    device: DeviceArg,
 }
 
 #[derive(Debug, Args)]
@@ -87,9 +84,9 @@ pub struct InfoArgs {
     weights: PathBuf,
 }
 
-fn load_model(path: &Path, device: &str) -> Result<Model> {
+fn load_model(path: &Path, device: DeviceKind) -> Result<Model> {
     let bytes = std::fs::read(path).map_err(|e| UfdnError::io(path, e))?;
-    let device = open_device(device)?;
+    let device = device.open()?;
     let model = Model::from_bytes(&bytes, &device).map_err(|e| match e {
         UfdnError::Weights(m) => UfdnError::Weights(format!("{}: {m}", path.display())),
         other => other,
@@ -102,7 +99,7 @@ fn load_model(path: &Path, device: &str) -> Result<Model> {
 
 /// Runs `ufdn translate`: one image file into the target domain (or domain mix), written as PNG.
 pub fn translate(args: TranslateArgs) -> Result<()> {
-    let model = load_model(&args.weights, &args.device)?;
+    let model = load_model(&args.weights, args.device.kind())?;
     let target = model.target(&args.to)?;
     let frame = load_rgb(&args.input)?;
     let output = translate_frame(&model, &frame, &target)?;
@@ -113,7 +110,7 @@ pub fn translate(args: TranslateArgs) -> Result<()> {
 
 /// Runs `ufdn encode`: writes the latent code of one image as a `.npy` array.
 pub fn encode(args: EncodeArgs) -> Result<()> {
-    let model = load_model(&args.weights, &args.device)?;
+    let model = load_model(&args.weights, args.device.kind())?;
     let z = encode_fitted(&model, &load_rgb(&args.input)?)?;
     let shape = z.dims();
     let values = readback(z)?;
@@ -124,7 +121,7 @@ pub fn encode(args: EncodeArgs) -> Result<()> {
 
 /// Runs `ufdn info`: prints what a weights file holds: preset, domains, parameters, steps, input size.
 pub fn info(args: InfoArgs) -> Result<()> {
-    let model = load_model(&args.weights, "flex")?;
+    let model = load_model(&args.weights, DeviceKind::Flex)?;
     let c = &model.config;
     println!("preset: {}", c.preset);
     println!("domains: {}", c.domains.join(", "));
@@ -141,7 +138,7 @@ pub fn info(args: InfoArgs) -> Result<()> {
 
 /// Runs `ufdn eval`: evaluates a model on a dataset's held-out split and writes the report.
 pub fn eval(args: EvalArgs) -> Result<()> {
-    let model = load_model(&args.weights, &args.device)?;
+    let model = load_model(&args.weights, args.device.kind())?;
     let opts = EvalOptions { data: args.data, out: args.out.clone(), probe_steps: args.probe_steps, limit: args.limit };
     let report = evaluate(&model, &opts)?;
     println!("{}", report.markdown(&model));
@@ -151,7 +148,7 @@ pub fn eval(args: EvalArgs) -> Result<()> {
 
 /// Runs `ufdn export`: rewrites a weights file in f32 or f16.
 pub fn export(args: ExportArgs) -> Result<()> {
-    let model = load_model(&args.weights, "flex")?;
+    let model = load_model(&args.weights, DeviceKind::Flex)?;
     let precision = if args.half { Precision::F16 } else { Precision::F32 };
     let bytes = model.to_bytes(precision)?;
     std::fs::write(&args.out, &bytes).map_err(|e| UfdnError::io(&args.out, e))?;

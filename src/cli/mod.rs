@@ -7,7 +7,7 @@ mod train;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::Result;
+use crate::error::{Result, UfdnError};
 
 /// Multi-domain image-to-image translation (UFDN): build datasets, train, translate.
 #[derive(Debug, Parser)]
@@ -37,13 +37,30 @@ enum Command {
     /// Measure a model on a dataset's held-out split: PSNR/SSIM per direction, domain
     /// accuracy, latent leakage, retrieval; writes report.md and grid.png.
     Eval(infer::EvalArgs),
-    /// Measure training steps/s and translate ms/image for both presets.
+    /// Measure training steps/s and translate ms/image per preset and device.
     Bench(bench::BenchArgs),
 }
 
-/// Parses the command line and runs the command.
+/// A clap usage error as one line: its message and hints, without the pointer to `--help`.
+fn one_line(error: &clap::Error) -> String {
+    let text = error.to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("For more information"))
+        .collect();
+    lines.join(" ").trim_start_matches("error: ").to_string()
+}
+
+/// Parses the command line and runs the command. Usage errors are user errors like any
+/// other (one line, status 1); `--help` and `--version` print as clap prints them.
 pub fn run() -> Result<()> {
-    match Cli::parse().command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => return Err(UfdnError::Input(one_line(&e))),
+    };
+    match cli.command {
         Command::Data { command } => data::run(command),
         Command::Train(args) => train::run(args),
         Command::Translate(args) => infer::translate(args),

@@ -5,9 +5,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::device::DeviceArg;
 use crate::error::Result;
+use crate::model::config::Preset;
 use crate::train::TrainConfig;
-use crate::train::run::{RunOptions, run_training, saved_config};
+use crate::train::checkpoint::Checkpoint;
+use crate::train::config::RunPaths;
+use crate::train::run::{RunOptions, run_training};
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
@@ -26,9 +30,9 @@ pub struct TrainArgs {
     /// Images for sample grids (default: the sibling test/ split, if any).
     #[arg(long)]
     samples: Option<PathBuf>,
-    /// Model preset: paper, web or web2.
-    #[arg(long)]
-    preset: Option<String>,
+    /// Model preset.
+    #[arg(long, value_enum)]
+    preset: Option<Preset>,
     /// Training image side.
     #[arg(long)]
     image_size: Option<usize>,
@@ -53,9 +57,8 @@ pub struct TrainArgs {
     /// Random seed.
     #[arg(long)]
     seed: Option<u64>,
-    /// Compute device: flex (CPU) or wgpu.
-    #[arg(long)]
-    device: Option<String>,
+    #[command(flatten)]
+    device: DeviceArg,
     /// Print a line per checkpoint instead of a progress bar.
     #[arg(long)]
     no_progress: bool,
@@ -63,8 +66,8 @@ pub struct TrainArgs {
 
 impl TrainArgs {
     fn apply(&self, config: &mut TrainConfig) {
-        if let Some(v) = &self.preset {
-            config.preset = v.clone();
+        if let Some(v) = self.preset {
+            config.preset = v;
             config.model = None;
         }
         if let Some(v) = self.image_size {
@@ -93,28 +96,29 @@ impl TrainArgs {
         if let Some(v) = self.seed {
             config.seed = v;
         }
-        if let Some(v) = &self.device {
-            config.device = v.clone();
+        if let Some(v) = self.device.device {
+            config.device = v;
         }
     }
 }
 
 /// Runs `ufdn train`: loads or resumes the configuration and trains until its last step.
 pub fn run(args: TrainArgs) -> Result<()> {
-    let mut config = match (&args.config, args.resume) {
+    let checkpoint =
+        if args.resume { Some(Checkpoint::read(&RunPaths { out: args.out.clone() }.checkpoint())?) } else { None };
+    let mut config = match (&args.config, &checkpoint) {
         (Some(path), _) => TrainConfig::from_file(path)?,
-        (None, true) => saved_config(&args.out)?,
-        (None, false) => TrainConfig::default(),
+        (None, Some(checkpoint)) => checkpoint.config.clone(),
+        (None, None) => TrainConfig::default(),
     };
     args.apply(&mut config);
     let opts = RunOptions {
         data: args.data,
         samples: args.samples,
         out: args.out.clone(),
-        resume: args.resume,
         progress: !args.no_progress && std::io::stderr().is_terminal(),
     };
-    let model = run_training(config, &opts)?;
+    let model = run_training(config, checkpoint, &opts)?;
     println!("trained {} steps; weights: {}", model.steps, args.out.join("weights.ufdn").display());
     Ok(())
 }

@@ -199,7 +199,7 @@ pub fn build_dataset(photos: Vec<SourcePhoto>, opts: &BuildOptions) -> Result<Ma
         frames_per_domain: frames,
     };
     let path = opts.out.join("manifest.json");
-    let json = serde_json::to_string_pretty(&manifest).map_err(|e| UfdnError::Input(e.to_string()))?;
+    let json = serde_json::to_string_pretty(&manifest).map_err(|e| UfdnError::Output(e.to_string()))?;
     std::fs::write(&path, json).map_err(|e| UfdnError::io(&path, e))?;
     Ok(manifest)
 }

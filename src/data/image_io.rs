@@ -24,5 +24,5 @@ pub fn save_png(image: &RgbImage, path: &Path) -> Result<()> {
     }
     image
         .save_with_format(path, image::ImageFormat::Png)
-        .map_err(|e| UfdnError::Input(format!("{}: could not write PNG ({e})", path.display())))
+        .map_err(|e| UfdnError::Output(format!("{}: could not write PNG ({e})", path.display())))
 }

@@ -279,11 +279,11 @@ pub const DEFAULT_SOURCES: [PackageSource; 9] = [
 
 fn run(cmd: &mut Command, what: &str) -> Result<()> {
     let output =
-        cmd.output().map_err(|e| UfdnError::Input(format!("{what}: could not start {:?}: {e}", cmd.get_program())))?;
+        cmd.output().map_err(|e| UfdnError::Tool(format!("{what}: could not start {:?}: {e}", cmd.get_program())))?;
     if output.status.success() {
         Ok(())
     } else {
-        Err(UfdnError::Input(format!("{what} failed: {}", String::from_utf8_lossy(&output.stderr).trim())))
+        Err(UfdnError::Tool(format!("{what} failed: {}", String::from_utf8_lossy(&output.stderr).trim())))
     }
 }
 
@@ -297,7 +297,7 @@ fn only_file_with_ext(dir: &Path, ext: &str) -> Result<PathBuf> {
     entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.extension().is_some_and(|x| x == ext))
-        .ok_or_else(|| UfdnError::Input(format!("no .{ext} file was downloaded into {}", dir.display())))
+        .ok_or_else(|| UfdnError::Tool(format!("no .{ext} file was downloaded into {}", dir.display())))
 }
 
 impl PackageSource {
@@ -393,7 +393,7 @@ fn video_frames(video: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
     }
     let frames = walk_files(dir)?;
     if frames.is_empty() {
-        return Err(UfdnError::Input(format!("{}: ffmpeg decoded no frames", video.display())));
+        return Err(UfdnError::Tool(format!("{}: ffmpeg decoded no frames", video.display())));
     }
     Ok(frames)
 }

@@ -114,7 +114,8 @@ pub struct ImageDiscConfig {
 /// A complete UFDN: preset name, domains, training image size and the four networks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelConfig {
-    /// Preset the configuration came from (`paper`, `web`, or a user name).
+    /// Name of the architecture: a [`Preset`]'s name, or any name a training config's own
+    /// `model` gives.
     pub preset: String,
     /// Domain names; their order defines the domain code.
     pub domains: Vec<String>,
@@ -130,15 +131,51 @@ pub struct ModelConfig {
     pub image_disc: ImageDiscConfig,
 }
 
-/// Names of the built-in presets.
-pub const PRESETS: [&str; 3] = ["paper", "web", "web2"];
+/// The built-in architectures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// The official face network, 64×64 with a 1024-d z.
+    Paper,
+    /// Fully convolutional, latent at 1/8 of the frame: the first shipped model.
+    Web,
+    /// Fully convolutional, latent at 1/4, residual blocks, resize-convolution upsampling.
+    Web2,
+}
+
+impl Preset {
+    /// The preset's name, as configs and weights files spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Paper => "paper",
+            Self::Web => "web",
+            Self::Web2 => "web2",
+        }
+    }
+
+    /// The preset's architecture for `domains`.
+    pub fn config(self, domains: Vec<String>) -> ModelConfig {
+        match self {
+            Self::Paper => ModelConfig::paper(domains),
+            Self::Web => ModelConfig::web(domains),
+            Self::Web2 => ModelConfig::web2(domains),
+        }
+    }
+}
+
+impl std::fmt::Display for Preset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 impl ModelConfig {
-    /// The official face network of REFERENCE.md section 1 (64×64, 1024-d z).
+    /// The official face network of the UFDN code (64×64, 1024-d z), layer for layer.
     pub fn paper(domains: Vec<String>) -> Self {
         let down = |c| ConvSpec::new(c, 4, 2, 1);
         Self {
-            preset: "paper".into(),
+            preset: Preset::Paper.name().into(),
             domains,
             image_size: 64,
             encoder: EncoderConfig {
@@ -170,7 +207,7 @@ impl ModelConfig {
         let down = |c| ConvSpec::new(c, 4, 2, 1);
         let same = |c| ConvSpec::new(c, 3, 1, 1);
         Self {
-            preset: "web".into(),
+            preset: Preset::Web.name().into(),
             domains,
             image_size: 64,
             encoder: EncoderConfig {
@@ -202,7 +239,7 @@ impl ModelConfig {
         let same = |c| ConvSpec::new(c, 3, 1, 1);
         let up = |c| ConvSpec::new(c, 3, 2, 1);
         Self {
-            preset: "web2".into(),
+            preset: Preset::Web2.name().into(),
             domains,
             image_size: 64,
             encoder: EncoderConfig {
@@ -221,16 +258,6 @@ impl ModelConfig {
             },
             latent_disc: LatentDiscConfig { convs: vec![same(64), down(64)], hidden: vec![64] },
             image_disc: ImageDiscConfig { layers: [32, 64, 128].map(down).to_vec(), hidden: 0, patch: true },
-        }
-    }
-
-    /// A built-in preset by name.
-    pub fn preset(name: &str, domains: Vec<String>) -> Result<Self> {
-        match name {
-            "paper" => Ok(Self::paper(domains)),
-            "web" => Ok(Self::web(domains)),
-            "web2" => Ok(Self::web2(domains)),
-            other => Err(UfdnError::Input(format!("unknown preset '{other}': choose one of {}", PRESETS.join(", ")))),
         }
     }
 

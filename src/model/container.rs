@@ -29,11 +29,31 @@ struct SectionInfo {
     crc32: Option<u32>,
 }
 
+/// What a `.ufdn` file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    /// E and G only: what translation needs.
+    Weights,
+    /// Every network, every optimiser state and the training configuration: what
+    /// `--resume` needs.
+    Checkpoint,
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Weights => "weights",
+            Self::Checkpoint => "checkpoint",
+        })
+    }
+}
+
 /// The JSON header.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Header {
-    /// `weights` (E and G only) or `checkpoint` (everything needed to resume).
-    pub kind: String,
+    /// What the file holds.
+    pub kind: FileKind,
     /// The model configuration, domains included.
     pub config: ModelConfig,
     /// Training steps done.
@@ -54,8 +74,8 @@ pub struct Container {
 
 impl Container {
     /// A new container of `kind`.
-    pub fn new(kind: &str, config: ModelConfig, steps: u64, extra: serde_json::Value) -> Self {
-        let header = Header { kind: kind.into(), config, steps, extra, sections: vec![] };
+    pub fn new(kind: FileKind, config: ModelConfig, steps: u64, extra: serde_json::Value) -> Self {
+        let header = Header { kind, config, steps, extra, sections: vec![] };
         Self { header, sections: vec![] }
     }
 

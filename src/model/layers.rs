@@ -9,7 +9,7 @@ use burn::tensor::{Device, Tensor};
 
 use super::config::{ConvSpec, Upsample};
 
-/// LeakyReLU slope used everywhere (REFERENCE.md section 1).
+/// LeakyReLU slope used everywhere (as in the official UFDN code).
 pub const LEAKY_SLOPE: f64 = 0.2;
 
 /// Weight initialisation of every convolution and linear layer: N(0, 0.02).

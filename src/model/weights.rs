@@ -4,7 +4,7 @@ use burn::module::Module;
 use burn::tensor::{Device, Tensor};
 
 use super::config::ModelConfig;
-use super::container::Container;
+use super::container::{Container, FileKind};
 use super::record::{Precision, module_from_bytes, module_to_bytes, to_half};
 use super::translator::{Translator, code_tensor};
 use crate::domain::DomainMix;
@@ -47,7 +47,7 @@ impl Model {
 
     /// Serialises the model as a weights file with parameters stored at `precision`.
     pub fn to_bytes(&self, precision: Precision) -> Result<Vec<u8>> {
-        let mut container = Container::new("weights", self.config.clone(), self.steps, serde_json::Value::Null);
+        let mut container = Container::new(FileKind::Weights, self.config.clone(), self.steps, serde_json::Value::Null);
         let full = module_to_bytes(self.net.clone())?;
         let section = match precision {
             Precision::F32 => full,

@@ -9,7 +9,7 @@ use burn::tensor::{Bytes, Device};
 use super::config::TrainConfig;
 use super::trainer::Trainer;
 use crate::error::{Result, UfdnError};
-use crate::model::container::Container;
+use crate::model::container::{Container, FileKind, unchecked_warning};
 use crate::model::record::{module_from_bytes, module_to_bytes};
 use crate::model::weights::TRANSLATOR_SECTION;
 
@@ -47,7 +47,7 @@ impl Trainer {
     /// Serialises the whole training state.
     pub fn checkpoint_bytes(&self) -> Result<Vec<u8>> {
         let extra = serde_json::to_value(&self.config).map_err(|e| UfdnError::Weights(e.to_string()))?;
-        let mut container = Container::new("checkpoint", self.model_config.clone(), self.step, extra);
+        let mut container = Container::new(FileKind::Checkpoint, self.model_config.clone(), self.step, extra);
         container.push(TRANSLATOR_SECTION, module_to_bytes(self.translator.clone())?);
         container.push(LATENT_DISC, module_to_bytes(self.latent_disc.clone())?);
         container.push(IMAGE_DISC, module_to_bytes(self.image_disc.clone())?);
@@ -57,19 +57,12 @@ impl Trainer {
         container.to_bytes()
     }
 
-    /// Restores a trainer from checkpoint bytes. `overrides` may change the run length,
-    /// logging and rates; the architecture always comes from the checkpoint.
-    pub fn resume(bytes: &[u8], overrides: Option<TrainConfig>, device: &Device) -> Result<Self> {
-        let container = Container::from_bytes(bytes)?;
-        if container.header.kind != "checkpoint" {
-            return Err(UfdnError::Weights(format!(
-                "this is a '{}' file, not a checkpoint: resume from out/checkpoint.ufdn",
-                container.header.kind
-            )));
-        }
-        let saved: TrainConfig = serde_json::from_value(container.header.extra.clone())
-            .map_err(|e| UfdnError::Weights(format!("checkpoint training config is corrupt ({e})")))?;
-        let config = overrides.unwrap_or(saved);
+    /// Restores the trainer of `checkpoint`, to train on as `config` says (the run length,
+    /// logging and rates may differ from the checkpoint's; the architecture may not), or as
+    /// the checkpoint's own configuration says.
+    pub fn resume(checkpoint: Checkpoint, config: Option<TrainConfig>, device: &Device) -> Result<Self> {
+        let Checkpoint { container, config: saved, .. } = checkpoint;
+        let config = config.unwrap_or(saved);
         let model_config = container.header.config.clone();
         let requested = config.model_config(model_config.domains.clone())?;
         if requested != model_config {
@@ -87,5 +80,77 @@ impl Trainer {
         trainer.opt_image = load_optimizer(trainer.opt_image, container.section(OPT_IMAGE)?)?;
         trainer.step = container.header.steps;
         Ok(trainer)
+    }
+}
+
+/// A checkpoint file, read, checked and parsed once.
+#[derive(Debug)]
+pub struct Checkpoint {
+    container: Container,
+    /// The training configuration the run was saved with.
+    pub config: TrainConfig,
+    /// Set for files written before checksums existed, whose damage cannot be detected.
+    pub unchecked_warning: Option<&'static str>,
+}
+
+impl Checkpoint {
+    /// Parses checkpoint bytes; any other kind of `.ufdn` file is refused.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let container = Container::from_bytes(bytes)?;
+        if container.header.kind != FileKind::Checkpoint {
+            return Err(UfdnError::Weights(format!(
+                "this is a '{}' file, not a checkpoint: resume from out/checkpoint.ufdn",
+                container.header.kind
+            )));
+        }
+        let config = serde_json::from_value(without_retired_options(container.header.extra.clone())?)
+            .map_err(|e| UfdnError::Weights(format!("training config is corrupt ({e})")))?;
+        Ok(Self { container, config, unchecked_warning: unchecked_warning(bytes) })
+    }
+
+    /// Reads and parses the checkpoint at `path`; errors name the file.
+    pub fn read(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| UfdnError::io(path, e))?;
+        Self::from_bytes(&bytes).map_err(|e| match e {
+            UfdnError::Weights(message) => UfdnError::Weights(format!("{}: {message}", path.display())),
+            other => other,
+        })
+    }
+}
+
+/// Options that checkpoints written before their removal still record, each with the one
+/// value that behaves as today's training does.
+const RETIRED_OPTIONS: [(&str, &str); 2] =
+    [("latent_adversary_on_mean", "false"), ("latent_adversary", "\"complement\"")];
+
+/// A checkpoint's training config without [`RETIRED_OPTIONS`]: dropped where they hold the
+/// value that today's training keeps; a run that used another value cannot be continued.
+fn without_retired_options(mut config: serde_json::Value) -> Result<serde_json::Value> {
+    if let Some(fields) = config.as_object_mut() {
+        for (key, kept) in RETIRED_OPTIONS {
+            match fields.remove(key) {
+                Some(value) if value.to_string() != kept => {
+                    return Err(UfdnError::Input(format!(
+                        "this checkpoint was trained with {key} = {value}, an option ufdn no longer has: start a new run"
+                    )));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retired_options_are_dropped_at_their_kept_value_and_refused_otherwise() {
+        let old = serde_json::json!({"seed": 1, "latent_adversary_on_mean": false, "latent_adversary": "complement"});
+        assert_eq!(without_retired_options(old).unwrap(), serde_json::json!({"seed": 1}));
+        let other = serde_json::json!({"seed": 1, "latent_adversary": "uniform"});
+        let error = without_retired_options(other).unwrap_err().to_string();
+        assert!(error.contains("latent_adversary = \"uniform\""), "{error}");
     }
 }

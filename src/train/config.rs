@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::schedule::{LossWeights, Ramp};
+use crate::device::DeviceKind;
 use crate::error::{Result, UfdnError};
 use crate::model::ModelConfig;
+use crate::model::config::Preset;
 
 /// Adam learning rates, one per parameter group (E+G share one optimizer, as officially).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -28,20 +30,6 @@ impl GroupRates {
             image_disc: self.image_disc * scale,
         }
     }
-}
-
-/// The encoder's goal against the latent discriminator D_v.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LatentAdversary {
-    /// Binary cross-entropy of D_v's logits against 1 − one-hot (official): E is rewarded
-    /// for z that D_v assigns to another domain, so E can swap domains round instead of
-    /// removing them, and D_v chases the swap.
-    #[default]
-    Complement,
-    /// Cross-entropy of D_v's softmax against the uniform distribution (maximum entropy):
-    /// only a z that D_v cannot tell at all scores best.
-    Uniform,
 }
 
 /// The distance of the pixel losses (reconstruction and paired translation).
@@ -71,8 +59,8 @@ pub struct NormStatistics {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TrainConfig {
-    /// Built-in preset (`web` or `paper`), used when `model` is not given.
-    pub preset: String,
+    /// Built-in architecture, used when `model` is not given.
+    pub preset: Preset,
     /// Training image side; overrides the preset's.
     pub image_size: Option<usize>,
     /// Side the training images are loaded at; every batch image is then a random
@@ -106,11 +94,6 @@ pub struct TrainConfig {
     pub weights: LossWeights,
     /// Distance of the reconstruction and paired translation losses.
     pub pixel_loss: PixelLoss,
-    /// D_v judges (and E fools it with) the posterior mean, which inference uses, instead
-    /// of the sampled z (official): noise can then not hide the domain from D_v.
-    pub latent_adversary_on_mean: bool,
-    /// What E aims D_v's output at.
-    pub latent_adversary: LatentAdversary,
     /// Steps between sample grids.
     pub sample_every: u64,
     /// Steps between checkpoints.
@@ -118,13 +101,13 @@ pub struct TrainConfig {
     /// Seed of batch sampling and target choice.
     pub seed: u64,
     /// `flex` (CPU) or `wgpu`.
-    pub device: String,
+    pub device: DeviceKind,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
         Self {
-            preset: "web".into(),
+            preset: Preset::Web,
             image_size: None,
             crop_from: None,
             model: None,
@@ -140,12 +123,10 @@ impl Default for TrainConfig {
             penalty_step: 1e-2,
             weights: LossWeights::OFFICIAL,
             pixel_loss: PixelLoss::Mse,
-            latent_adversary_on_mean: false,
-            latent_adversary: LatentAdversary::Complement,
             sample_every: 500,
             checkpoint_every: 500,
             seed: 0,
-            device: "flex".into(),
+            device: DeviceKind::Flex,
         }
     }
 }
@@ -166,7 +147,7 @@ impl TrainConfig {
     pub fn model_config(&self, domains: Vec<String>) -> Result<ModelConfig> {
         let mut config = match &self.model {
             Some(model) => ModelConfig { domains, ..model.clone() },
-            None => ModelConfig::preset(&self.preset, domains)?,
+            None => self.preset.config(domains),
         };
         if let Some(size) = self.image_size {
             config.image_size = size;

@@ -1,4 +1,4 @@
-//! Loss terms of UFDN (REFERENCE.md section 2), written with float targets so that
+//! Loss terms of UFDN (Liu et al., NeurIPS 2018, section 3), written with float targets so that
 //! complement labels and mixed codes work alike.
 
 use burn::tensor::Tensor;

@@ -6,16 +6,14 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::checkpoint::write_atomic;
+use super::checkpoint::{Checkpoint, write_atomic};
 use super::config::{RunPaths, TrainConfig};
 use super::samples::{sample_grid, sample_inputs};
 use super::trainer::{BATCH_STREAM, NORM_STREAM, StepLosses, Trainer};
 use crate::data::dataset::{DomainDataset, discover_domains};
 use crate::data::image_io::save_png;
-use crate::device::open_device;
 use crate::error::{Result, UfdnError};
 use crate::model::Model;
-use crate::model::container::{Container, unchecked_warning};
 use crate::model::record::Precision;
 
 /// Where to read data and write results.
@@ -27,8 +25,6 @@ pub struct RunOptions {
     pub samples: Option<PathBuf>,
     /// Output folder.
     pub out: PathBuf,
-    /// Continue from `out/checkpoint.ufdn`.
-    pub resume: bool,
     /// Draw a progress bar (off: a plain line per checkpoint).
     pub progress: bool,
 }
@@ -76,15 +72,6 @@ fn open_csv(path: &Path, done: u64) -> Result<std::fs::File> {
     std::fs::OpenOptions::new().append(true).open(path).map_err(|e| UfdnError::io(path, e))
 }
 
-/// The checkpoint's training configuration, for `--resume` without a new config.
-pub fn saved_config(out: &Path) -> Result<TrainConfig> {
-    let path = RunPaths { out: out.to_path_buf() }.checkpoint();
-    let bytes = std::fs::read(&path).map_err(|e| UfdnError::io(&path, e))?;
-    let container = Container::from_bytes(&bytes)?;
-    serde_json::from_value(container.header.extra)
-        .map_err(|e| UfdnError::Weights(format!("{}: training config is corrupt ({e})", path.display())))
-}
-
 fn progress_bar(trainer: &Trainer, show: bool) -> ProgressBar {
     let bar = if show { ProgressBar::new(trainer.config.steps) } else { ProgressBar::hidden() };
     bar.set_style(
@@ -103,20 +90,18 @@ fn summary(l: &StepLosses) -> String {
     )
 }
 
-/// Trains as `config` says and returns the final model (also saved as `out/weights.ufdn`).
-pub fn run_training(config: TrainConfig, opts: &RunOptions) -> Result<Model> {
+/// Trains as `config` says, from `resume` when given, and returns the final model (also
+/// saved as `out/weights.ufdn`).
+pub fn run_training(config: TrainConfig, resume: Option<Checkpoint>, opts: &RunOptions) -> Result<Model> {
     config.validate()?;
     let paths = RunPaths { out: opts.out.clone() };
     std::fs::create_dir_all(&paths.out).map_err(|e| UfdnError::io(&paths.out, e))?;
-    let device = open_device(&config.device)?;
-    let mut trainer = if opts.resume {
-        let path = paths.checkpoint();
-        let bytes = std::fs::read(&path).map_err(|e| UfdnError::io(&path, e))?;
-        let trainer = Trainer::resume(&bytes, Some(config), &device)?;
-        if let Some(warning) = unchecked_warning(&bytes) {
-            eprintln!("warning: {}: {warning}", path.display());
+    let device = config.device.open()?;
+    let mut trainer = if let Some(checkpoint) = resume {
+        if let Some(warning) = checkpoint.unchecked_warning {
+            eprintln!("warning: {}: {warning}", paths.checkpoint().display());
         }
-        trainer
+        Trainer::resume(checkpoint, Some(config), &device)?
     } else {
         let domains = if config.domains.is_empty() { discover_domains(&opts.data)? } else { config.domains.clone() };
         let model_config = config.model_config(domains)?;

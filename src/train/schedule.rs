@@ -46,7 +46,7 @@ impl Ramp {
     }
 }
 
-/// The loss weights of REFERENCE.md section 3, one ramp each.
+/// The loss weights, one ramp each; the defaults are the official code's schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LossWeights {
     /// Pixel reconstruction (mean squared error).

@@ -8,7 +8,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use super::config::{LatentAdversary, PixelLoss, TrainConfig};
+use super::config::{PixelLoss, TrainConfig};
 use super::losses::{bce_with_logits, cross_entropy, kl_divergence, l1, mse};
 use super::penalty::{mean_slope, penalty_probes, slope_penalty};
 use crate::data::dataset::Batch;
@@ -188,15 +188,14 @@ impl Trainer {
 
         // Encode once. [batch, latent, h, w]
         let encoding = self.encode(inputs.x.clone());
-        let seen = if self.config.latent_adversary_on_mean { &encoding.mu } else { &encoding.z };
-        losses.latent_disc = self.update_latent_disc(seen.clone().detach(), &inputs, lr.latent_disc);
+        losses.latent_disc = self.update_latent_disc(encoding.z.clone().detach(), &inputs, lr.latent_disc);
         self.update_image_disc(&inputs, encoding.z.clone().detach(), lr.image_disc, &mut losses);
         self.update_translator(&inputs, encoding, lr.translator, &mut losses);
         self.step += 1;
         losses
     }
 
-    /// D_v learns to tell the source domain from `code` (z or its mean, detached); returns
+    /// D_v learns to tell the source domain from `code` (the sampled z, detached); returns
     /// its loss before the update.
     fn update_latent_disc(&mut self, code: Tensor<4>, inputs: &StepInputs, lr: f64) -> f32 {
         let loss = cross_entropy(self.latent_disc.forward(code), inputs.source.clone());
@@ -242,12 +241,8 @@ impl Trainer {
         let recon = self.translator.generator.forward(z.clone(), source.clone());
         let rec = self.pixel_loss(recon, x.clone());
         let kl = kl_divergence(mu.clone(), logvar);
-        let seen = if self.config.latent_adversary_on_mean { mu.clone() } else { z.clone() };
-        let seen_logits = self.latent_disc.forward(seen);
-        let latent_adv = match self.config.latent_adversary {
-            LatentAdversary::Complement => bce_with_logits(seen_logits, source.clone().neg().add_scalar(1.0)),
-            LatentAdversary::Uniform => cross_entropy(seen_logits, source.zeros_like().add_scalar(1.0 / n as f64)),
-        };
+        // E is rewarded for a z that D_v assigns to another domain (BCE against 1 − one-hot).
+        let latent_adv = bce_with_logits(self.latent_disc.forward(z.clone()), source.clone().neg().add_scalar(1.0));
         losses.reconstruction = value(&rec);
         losses.kl = value(&kl);
         losses.latent_adversarial = value(&latent_adv);
