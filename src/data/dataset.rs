@@ -8,7 +8,7 @@ use image::imageops::FilterType;
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use super::image_io::load_rgb;
+use super::image_io::{is_image, load_rgb};
 use super::sources::walk_files;
 use crate::error::{Result, UfdnError};
 use crate::pixels::rgb_to_chw;
@@ -51,14 +51,7 @@ impl Batch {
 }
 
 fn image_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    Ok(walk_files(dir)?
-        .into_iter()
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg"))
-        })
-        .collect())
+    Ok(walk_files(dir)?.into_iter().filter(|p| is_image(&p.to_string_lossy())).collect())
 }
 
 /// The domain sub-folders of `root`, sorted by name.

@@ -6,6 +6,13 @@ use image::RgbImage;
 
 use crate::error::{Result, UfdnError};
 
+/// Whether a file or archive member name has an image extension ufdn reads (.png, .jpg,
+/// .jpeg, in any case): the one test every folder walk and package selector uses.
+pub fn is_image(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".jpg") || lower.ends_with(".jpeg") || lower.ends_with(".png")
+}
+
 /// Decodes an image file (PNG or JPEG) into 8-bit RGB.
 pub fn load_rgb(path: &Path) -> Result<RgbImage> {
     let bytes = std::fs::read(path).map_err(|e| UfdnError::io(path, e))?;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::image_io::save_png;
+use super::image_io::{is_image, save_png};
 use crate::error::{Result, UfdnError};
 
 /// One source: a stable id (for file names and the split), its images (a photo, the frames
@@ -77,12 +77,6 @@ pub struct PackageSource {
     registry: Registry,
     /// What a path inside the unpacked package is, or None to skip it.
     select: fn(&str) -> Option<Pick>,
-}
-
-/// Image file extensions that sources may contain.
-pub fn is_image(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.ends_with(".jpg") || lower.ends_with(".jpeg") || lower.ends_with(".png")
 }
 
 fn file_stem(path: &str) -> String {

@@ -13,8 +13,8 @@ use image::RgbImage;
 
 use crate::data::build::{FRAME_GROUPS, FRAME_SIZE};
 use crate::data::dataset::DomainDataset;
-use crate::data::image_io::{load_rgb, save_png};
-use crate::data::sources::{is_image, walk_files};
+use crate::data::image_io::{is_image, load_rgb, save_png};
+use crate::data::sources::walk_files;
 use crate::error::{Result, UfdnError};
 use crate::frame::{encode_fitted, readback};
 use crate::model::Model;

@@ -90,43 +90,59 @@ fn summary(l: &StepLosses) -> String {
     )
 }
 
+/// A fresh trainer, or the one `resume` holds, on `config`'s device.
+fn start_trainer(
+    config: TrainConfig,
+    resume: Option<Checkpoint>,
+    opts: &RunOptions,
+    paths: &RunPaths,
+) -> Result<Trainer> {
+    let device = config.device.open()?;
+    if let Some(checkpoint) = resume {
+        if let Some(warning) = checkpoint.unchecked_warning {
+            eprintln!("warning: {}: {warning}", paths.checkpoint().display());
+        }
+        return Trainer::resume(checkpoint, Some(config), &device);
+    }
+    let domains = if config.domains.is_empty() { discover_domains(&opts.data)? } else { config.domains.clone() };
+    let model_config = config.model_config(domains)?;
+    Trainer::new(config, model_config, &device)
+}
+
+/// The images of the sample grids (`[3, side, side]` planes back to back, their row count)
+/// and their side. Grids show fully convolutional models at the stored scale, not the
+/// training window. Without a test split they show training images, read again only where
+/// the side differs.
+fn grid_inputs(trainer: &Trainer, data: &DomainDataset, opts: &RunOptions) -> Result<(Vec<f32>, usize, usize)> {
+    let domains = &trainer.model_config.domains;
+    let stored = data.size;
+    let side = if trainer.model_config.fixed_size() { trainer.model_config.image_size } else { stored };
+    let sample_dir = opts.samples.clone().or_else(|| {
+        let test = opts.data.parent()?.join("test");
+        test.is_dir().then_some(test)
+    });
+    let (planes, rows) = match sample_dir {
+        Some(dir) => sample_inputs(&DomainDataset::load(&dir, domains, side)?, 2),
+        None if side == stored => sample_inputs(data, 2),
+        None => sample_inputs(&DomainDataset::load(&opts.data, domains, side)?, 2),
+    };
+    Ok((planes, rows, side))
+}
+
 /// Trains as `config` says, from `resume` when given, and returns the final model (also
 /// saved as `out/weights.ufdn`).
 pub fn run_training(config: TrainConfig, resume: Option<Checkpoint>, opts: &RunOptions) -> Result<Model> {
     config.validate()?;
     let paths = RunPaths { out: opts.out.clone() };
     std::fs::create_dir_all(&paths.out).map_err(|e| UfdnError::io(&paths.out, e))?;
-    let device = config.device.open()?;
-    let mut trainer = if let Some(checkpoint) = resume {
-        if let Some(warning) = checkpoint.unchecked_warning {
-            eprintln!("warning: {}: {warning}", paths.checkpoint().display());
-        }
-        Trainer::resume(checkpoint, Some(config), &device)?
-    } else {
-        let domains = if config.domains.is_empty() { discover_domains(&opts.data)? } else { config.domains.clone() };
-        let model_config = config.model_config(domains)?;
-        Trainer::new(config, model_config, &device)?
-    };
+    let mut trainer = start_trainer(config, resume, opts, &paths)?;
     let size = trainer.model_config.image_size;
-    let domains = trainer.model_config.domains.clone();
     let stored = trainer.config.crop_from.unwrap_or(size);
-    let data = DomainDataset::load(&opts.data, &domains, stored)?.cropped_to(size)?;
+    let data = DomainDataset::load(&opts.data, &trainer.model_config.domains, stored)?.cropped_to(size)?;
     if trainer.config.weights.uses_pairs() {
         data.require_pairs()?;
     }
-    // Sample grids show fully convolutional models at the stored scale too.
-    let grid_side = if trainer.model_config.fixed_size() { size } else { stored };
-    let sample_dir = opts.samples.clone().or_else(|| {
-        let test = opts.data.parent()?.join("test");
-        test.is_dir().then_some(test)
-    });
-    // Without a test split the grid shows training images, read again only where the grid
-    // side differs from the stored one.
-    let (sample_planes, sample_rows) = match sample_dir {
-        Some(dir) => sample_inputs(&DomainDataset::load(&dir, &domains, grid_side)?, 2),
-        None if grid_side == stored => sample_inputs(&data, 2),
-        None => sample_inputs(&DomainDataset::load(&opts.data, &domains, grid_side)?, 2),
-    };
+    let (sample_planes, sample_rows, grid_side) = grid_inputs(&trainer, &data, opts)?;
     let mut csv = open_csv(&paths.losses(), trainer.step_count())?;
     let bar = progress_bar(&trainer, opts.progress);
     let start = Instant::now();
