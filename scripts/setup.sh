@@ -17,7 +17,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || rustup target add wasm32-unknown-unknown
-rustup component add rustfmt >/dev/null 2>&1 || rustup component add rustfmt
+rustup component add rustfmt clippy >/dev/null 2>&1 || rustup component add rustfmt clippy
 
 want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/, "", $0); print; exit}' Cargo.lock)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)

@@ -6,6 +6,8 @@
 //! Natively the crate trains (module [`train`]) and drives the `ufdn` CLI; compiled to
 //! wasm32 it exports the browser `Translator` (module `web`).
 
+#![warn(missing_docs)]
+
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 #[cfg(not(target_arch = "wasm32"))]

@@ -159,7 +159,7 @@ fn frozen_after_three_steps(batch_norm: bool) -> (Trainer, Batch, impl Fn(&Train
     let translated = move |t: &Trainer| {
         let model = t.model();
         let target = model.target("sketch").unwrap();
-        model.translate(images.clone(), &target).unwrap().into_data().to_vec::<f32>().unwrap()
+        model.translate(images.clone(), &target).unwrap().into_data().try_to_vec::<f32>().unwrap()
     };
     (t, batch, translated)
 }
@@ -169,9 +169,13 @@ fn learning_rate_scale_at_zero_freezes_the_networks() {
     // Without BatchNorm (whose running statistics move at any rate) E and G are their weights.
     let (mut t, batch, translated) = frozen_after_three_steps(false);
     let start = translated(&t);
-    (0..3).for_each(|_| drop(t.step(&batch)));
+    (0..3).for_each(|_| {
+        t.step(&batch);
+    });
     let learnt = translated(&t);
-    (0..3).for_each(|_| drop(t.step(&batch)));
+    (0..3).for_each(|_| {
+        t.step(&batch);
+    });
     assert!(start != learnt, "three steps at full rates should change the translation");
     assert!(learnt == translated(&t), "a zero learning-rate scale should leave the networks as they were");
 }
@@ -181,13 +185,17 @@ fn settling_norms_moves_batchnorm_statistics_and_nothing_else() {
     let mut rng = StdRng::seed_from_u64(6);
     // Without BatchNorm there is nothing to settle: the translation stays exactly as it was.
     let (mut t, batch, translated) = frozen_after_three_steps(false);
-    (0..3).for_each(|_| drop(t.step(&batch)));
+    (0..3).for_each(|_| {
+        t.step(&batch);
+    });
     let before = translated(&t);
     t.settle_norms(&batch, &mut rng);
     assert!(before == translated(&t), "settling changed a model without BatchNorm");
     // With BatchNorm the inference statistics move to the settling batches'.
     let (mut t, batch, translated) = frozen_after_three_steps(true);
-    (0..3).for_each(|_| drop(t.step(&batch)));
+    (0..3).for_each(|_| {
+        t.step(&batch);
+    });
     let before = translated(&t);
     let other = dataset("settle_other").sample(4, &mut rng);
     (0..10).for_each(|_| t.settle_norms(&other, &mut rng));

@@ -336,35 +336,46 @@ impl PackageSource {
     pub fn photos(&self, cache: &Path) -> Result<Vec<SourcePhoto>> {
         let unpacked = self.unpack(cache)?;
         let extracted = cache.join(self.package).join("extracted");
-        let mut sources: BTreeMap<String, (bool, Vec<PathBuf>, Option<(u64, PathBuf)>)> = BTreeMap::new();
+        let mut sources: BTreeMap<String, Gathered> = BTreeMap::new();
         for path in walk_files(&unpacked)? {
             let Some(pick) = (self.select)(&path.to_string_lossy()) else { continue };
             let entry = sources.entry(pick.id.clone()).or_default();
-            entry.0 |= pick.people;
+            entry.people |= pick.people;
             match pick.role {
-                Role::Member => entry.1.push(path),
+                Role::Member => entry.paths.push(path),
                 Role::Video => {
-                    entry.1.extend(video_frames(&path, &extracted.join(file_stem(&path.to_string_lossy())))?)
+                    entry.paths.extend(video_frames(&path, &extracted.join(file_stem(&path.to_string_lossy())))?)
                 }
-                Role::Embedded => entry.1.push(embedded_jpeg(&path, &extracted)?),
+                Role::Embedded => entry.paths.push(embedded_jpeg(&path, &extracted)?),
                 Role::Version => {
                     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-                    if entry.2.as_ref().is_none_or(|(best, _)| size > *best) {
-                        entry.2 = Some((size, path));
+                    if entry.largest_version.as_ref().is_none_or(|(best, _)| size > *best) {
+                        entry.largest_version = Some((size, path));
                     }
                 }
             }
         }
         Ok(sources
             .into_iter()
-            .map(|(id, (people, mut paths, version))| {
-                paths.extend(version.map(|(_, path)| path));
+            .map(|(id, Gathered { people, mut paths, largest_version })| {
+                paths.extend(largest_version.map(|(_, path)| path));
                 paths.sort();
                 SourcePhoto { id: format!("{}-{id}", self.package), paths, people }
             })
             .filter(|source| !source.paths.is_empty())
             .collect())
     }
+}
+
+/// What a package's files gave one source so far.
+#[derive(Default)]
+struct Gathered {
+    /// Whether any of its files shows faces or people.
+    people: bool,
+    /// Its members, video frames and embedded photos.
+    paths: Vec<PathBuf>,
+    /// The largest of its versions (size in bytes, path).
+    largest_version: Option<(u64, PathBuf)>,
 }
 
 /// Decodes every `VIDEO_STRIDE`-th frame of `video` into `dir` as PNG (once; later calls

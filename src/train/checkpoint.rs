@@ -120,16 +120,17 @@ impl Checkpoint {
 
 /// Options that checkpoints written before their removal still record, each with the one
 /// value that behaves as today's training does.
-const RETIRED_OPTIONS: [(&str, &str); 2] =
-    [("latent_adversary_on_mean", "false"), ("latent_adversary", "\"complement\"")];
+fn retired_options() -> [(&'static str, serde_json::Value); 2] {
+    [("latent_adversary_on_mean", false.into()), ("latent_adversary", "complement".into())]
+}
 
-/// A checkpoint's training config without [`RETIRED_OPTIONS`]: dropped where they hold the
+/// A checkpoint's training config without [`retired_options`]: dropped where they hold the
 /// value that today's training keeps; a run that used another value cannot be continued.
 fn without_retired_options(mut config: serde_json::Value) -> Result<serde_json::Value> {
     if let Some(fields) = config.as_object_mut() {
-        for (key, kept) in RETIRED_OPTIONS {
+        for (key, kept) in retired_options() {
             match fields.remove(key) {
-                Some(value) if value.to_string() != kept => {
+                Some(value) if value != kept => {
                     return Err(UfdnError::Input(format!(
                         "this checkpoint was trained with {key} = {value}, an option ufdn no longer has: start a new run"
                     )));

@@ -169,7 +169,10 @@ impl TrainConfig {
                 "batch_per_domain (also norm_statistics'), sample_every and checkpoint_every must be >= 1".into(),
             ));
         }
-        if rates.iter().any(|r| !r.is_finite() || *r < 0.0) || !(self.penalty_step > 0.0) {
+        if rates.iter().any(|r| !r.is_finite() || *r < 0.0)
+            || !self.penalty_step.is_finite()
+            || self.penalty_step <= 0.0
+        {
             return Err(UfdnError::Input("learning rates and their scale must be >= 0, penalty_step > 0".into()));
         }
         Ok(())

@@ -63,7 +63,7 @@ pub struct Trainer {
 }
 
 /// Stream of [`Trainer::step_rng`] used for target domains.
-const TARGET_STREAM: u64 = 0x7A26_E7;
+const TARGET_STREAM: u64 = 0x007A_26E7;
 /// Stream of [`Trainer::step_rng`] used for batch sampling.
 pub const BATCH_STREAM: u64 = 0xBA7C;
 /// Stream of [`Trainer::step_rng`] used for the batches that re-estimate BatchNorm statistics.
