@@ -157,7 +157,7 @@ fn checkpoints_load_as_weights_too() {
 #[test]
 fn shipped_model_is_the_committed_recipe_run_to_its_end() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let recipe = TrainConfig::from_file(&root.join("configs/web-default.toml")).unwrap();
+    let recipe = TrainConfig::from_file(&root.join("configs/web2.toml")).unwrap();
     let shipped =
         Model::from_bytes(&std::fs::read(root.join("assets/default.ufdn")).unwrap(), &Device::flex()).unwrap();
     assert_eq!(shipped.config, recipe.model_config(shipped.config.domains.clone()).unwrap());
