@@ -18,6 +18,7 @@ use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 use image::{RgbImage, imageops};
 
+use super::metrics::grey;
 use super::probes::{Confusion, Samples, confusion, fit};
 use crate::error::Result;
 use crate::model::layers::linear;
@@ -74,8 +75,7 @@ fn push_difference_histograms(grey: &[f32], width: usize, out: &mut Vec<f32>) {
 /// The judge's [`FEATURES`] texture statistics of an image, each a share of its pixels.
 pub fn texture_features(image: &RgbImage) -> Vec<f32> {
     let (width, height) = (image.width() as usize, image.height() as usize);
-    let grey: Vec<f32> =
-        image.pixels().map(|p| 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2])).collect();
+    let grey: Vec<f32> = grey(image).into_iter().map(|v| v as f32).collect();
     // 2×2 box means: the strokes of a paint are a few pixels wide.
     let (half_width, half_height) = (width / 2, height / 2);
     let half: Vec<f32> = (0..half_height)
@@ -139,13 +139,11 @@ impl Judge {
     /// copies, from a fixed seed.
     pub fn fit(real: &[Vec<RgbImage>], device: &Device) -> Self {
         let domains = real.len();
-        let blurred: Vec<Vec<Vec<RgbImage>>> = BLURS
-            .iter()
-            .map(|&sigma| {
-                real.iter().map(|images| images.iter().map(|im| imageops::blur(im, sigma)).collect()).collect()
-            })
-            .collect();
-        let mut train = labelled_features(by_domain(real).chain(blurred.iter().flat_map(|copies| by_domain(copies))));
+        let mut train = labelled_features(by_domain(real));
+        // Blurred copies one at a time: their features, not the copies, are kept.
+        for (&sigma, (images, d)) in BLURS.iter().flat_map(|sigma| by_domain(real).map(move |group| (sigma, group))) {
+            images.iter().for_each(|image| train.push(&texture_features(&imageops::blur(image, sigma)), d));
+        }
         let standardisation = train.channel_stats();
         train.standardise(&standardisation);
         let net = fit(|d| JudgeNet::new(domains, d), JudgeNet::forward, &train, domains, FIT_STEPS, device);

@@ -46,7 +46,7 @@ pub fn ssim(a: &RgbImage, b: &RgbImage) -> f64 {
 }
 
 /// Grey level of every pixel (ITU-R 601 weights), row-major.
-fn grey(image: &RgbImage) -> Vec<f64> {
+pub(crate) fn grey(image: &RgbImage) -> Vec<f64> {
     image.pixels().map(|p| 0.299 * f64::from(p[0]) + 0.587 * f64::from(p[1]) + 0.114 * f64::from(p[2])).collect()
 }
 
