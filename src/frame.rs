@@ -7,6 +7,7 @@ use image::imageops::FilterType;
 
 use crate::domain::DomainMix;
 use crate::error::{Result, UfdnError};
+use crate::latent::Latent;
 use crate::model::Model;
 use crate::model::config::ModelConfig;
 use crate::pixels::{chw_to_rgb, rgb_to_chw};
@@ -103,6 +104,30 @@ impl PendingFrame {
 pub fn start_translate(model: &Model, frame: &RgbImage, target: &DomainMix) -> Result<PendingFrame> {
     let (fitted, fit) = fit_frame(frame, &model.config)?;
     Ok(PendingFrame::new(model.translate(image_tensor(&fitted, model.device()), target)?, fit))
+}
+
+/// Starts decoding a caller's latent into `target`: one frame, no larger than
+/// [`MAX_SIDE`], cropped to the frame it was encoded from when the latent says which.
+pub fn start_decode(model: &Model, latent: Latent, target: &DomainMix) -> Result<PendingFrame> {
+    let [batch, _, h, w] = latent.shape;
+    let stride = model.config.stride();
+    let side = |n: usize| if model.config.fixed_size() { model.config.image_size } else { n.saturating_mul(stride) };
+    let (width, height) = (side(w), side(h));
+    if batch != 1 || width > MAX_SIDE as usize || height > MAX_SIDE as usize {
+        return Err(UfdnError::Input(format!(
+            "latent of shape {:?} would decode to {batch} frame(s) of {width}x{height}: decode takes one frame with sides of at most {MAX_SIDE}",
+            latent.shape
+        )));
+    }
+    let (w, h) = latent.frame.unwrap_or((width as u32, height as u32));
+    let fit = Fit { width: w, height: h, resized: model.config.fixed_size() };
+    if !fit.resized && (w as usize > width || h as usize > height) {
+        return Err(UfdnError::Input(format!(
+            "latent.width/height ({w}x{h}) exceed the decoded {width}x{height} frame"
+        )));
+    }
+    let z = Tensor::<4>::from_data(TensorData::new(latent.data, latent.shape), model.device());
+    Ok(PendingFrame::new(model.decode(z, target)?, fit))
 }
 
 /// Encodes an RGB frame of any size: z `[1, latent, h, w]` of the fitted frame.

@@ -19,6 +19,7 @@ pub mod error;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod eval;
 pub mod frame;
+pub mod latent;
 pub mod model;
 pub mod npy;
 pub mod pixels;

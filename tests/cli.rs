@@ -72,8 +72,9 @@ fn build_train_resume_translate_encode_info() {
     assert_eq!(csv_rows(&out.join("losses.csv")), 4);
     assert!(ok(&["info", s(&out.join("checkpoint.ufdn"))]).contains("steps trained: 4"));
 
-    // Resume: the step count continues from 4 and the log is appended.
-    ok(&["train", "--data", s(&data.join("train")), "--out", s(&out), "--resume", "--steps", "6"]);
+    // Resume: the step count continues from 4 and the log is appended. Given the dataset's
+    // root rather than its train split, train finds the split itself.
+    ok(&["train", "--data", s(&data), "--out", s(&out), "--resume", "--steps", "6"]);
     assert_eq!(csv_rows(&out.join("losses.csv")), 6);
     let steps: Vec<String> = std::fs::read_to_string(out.join("losses.csv"))
         .unwrap()

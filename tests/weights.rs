@@ -116,7 +116,7 @@ fn damaged_files_are_refused_with_clear_errors() {
     let parsed = Container::from_bytes(&bytes).unwrap();
     let mut garbage =
         Container::new(FileKind::Weights, parsed.header.config.clone(), parsed.header.steps, serde_json::Value::Null);
-    garbage.push("translator", vec![0xAB; 512]);
+    garbage.push("translator", vec![0xAB; parsed.section("translator").unwrap().len()]);
     assert!(load_error(&garbage.to_bytes().unwrap()).contains("parameters are corrupt"));
 }
 
@@ -142,6 +142,27 @@ fn weights_of_another_architecture_are_refused() {
     container.header.config = claimed;
     let err = load_error(&container.to_bytes().unwrap());
     assert!(err.contains("do not match the architecture"), "{err}");
+}
+
+#[test]
+fn huge_or_absurd_architectures_in_a_header_are_refused_before_allocating() {
+    let model = trained_model();
+    let mut container = Container::from_bytes(&model.to_bytes(Precision::F32).unwrap()).unwrap();
+    // Within the limits but about 10^10 parameters (40 GB): refused by size, in no time.
+    let mut huge = ModelConfig::web(common::domains());
+    huge.encoder.residual_blocks = 64;
+    huge.encoder.layers.iter_mut().for_each(|l| l.channels = 4096);
+    container.header.config = huge;
+    let started = std::time::Instant::now();
+    let err = load_error(&container.to_bytes().unwrap());
+    assert!(err.contains("do not match the architecture") && err.contains("needs at least"), "{err}");
+    assert!(started.elapsed().as_secs() < 5, "took {:?}", started.elapsed());
+    // Past the limits: sizes whose shape arithmetic would overflow.
+    let mut absurd = ModelConfig::web(common::domains());
+    absurd.encoder.latent.channels = 1 << 40;
+    container.header.config = absurd;
+    let err = load_error(&container.to_bytes().unwrap());
+    assert!(err.contains("out of range") && err.contains("at most 4096 channels"), "{err}");
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::data::dataset::training_root;
 use crate::device::DeviceArg;
 use crate::error::Result;
 use crate::model::config::Preset;
@@ -15,7 +16,7 @@ use crate::train::run::{RunOptions, run_training};
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Training data: ROOT/<domain>/*.{png,jpg}.
+    /// Training data: ROOT/<domain>/*.{png,jpg}, or a `ufdn data build` folder (its train split).
     #[arg(long)]
     data: PathBuf,
     /// Output folder for checkpoints, weights, samples and losses.csv.
@@ -113,7 +114,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     };
     args.apply(&mut config);
     let opts = RunOptions {
-        data: args.data,
+        data: training_root(&args.data),
         samples: args.samples,
         out: args.out.clone(),
         progress: !args.no_progress && std::io::stderr().is_terminal(),

@@ -54,6 +54,14 @@ fn image_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(walk_files(dir)?.into_iter().filter(|p| is_image(&p.to_string_lossy())).collect())
 }
 
+/// The folder to train on: `path` itself (`ROOT/<domain>/*.png`), or its `train` split when
+/// `path` is a dataset written by `ufdn data build` (a `manifest.json` beside `train/`), so
+/// that the splits are not taken for domains.
+pub fn training_root(path: &Path) -> PathBuf {
+    let split = path.join("train");
+    if path.join("manifest.json").is_file() && split.is_dir() { split } else { path.to_path_buf() }
+}
+
 /// The domain sub-folders of `root`, sorted by name.
 pub fn discover_domains(root: &Path) -> Result<Vec<String>> {
     let entries = std::fs::read_dir(root).map_err(|e| UfdnError::io(root, e))?;

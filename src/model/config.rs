@@ -111,6 +111,26 @@ pub struct ImageDiscConfig {
     pub patch: bool,
 }
 
+/// Bounds on every size of a [`ModelConfig`], far above any useful network. They keep
+/// the shape arithmetic of a config from an untrusted file inside `usize`.
+pub struct Limits {
+    /// Domains.
+    pub domains: usize,
+    /// Bytes of a domain name.
+    pub name: usize,
+    /// Training image side.
+    pub image_size: usize,
+    /// Layers, hidden widths or residual blocks of one network.
+    pub layers: usize,
+    /// Channels of a layer, or units of a hidden layer.
+    pub channels: usize,
+    /// Kernel side, stride and padding.
+    pub kernel: usize,
+}
+
+/// The limits [`ModelConfig::validate`] enforces.
+pub const LIMITS: Limits = Limits { domains: 64, name: 64, image_size: 4096, layers: 64, channels: 4096, kernel: 16 };
+
 /// A complete UFDN: preset name, domains, training image size and the four networks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelConfig {
@@ -287,6 +307,47 @@ impl ModelConfig {
         self.image_disc.layers.iter().try_fold(self.image_size, |s, l| l.conv_out(s))
     }
 
+    /// Checks every size against [`LIMITS`], so that a config read from an untrusted file
+    /// can neither overflow the shape arithmetic nor ask for absurd amounts of memory.
+    fn check_limits(&self) -> Result<()> {
+        let l = &LIMITS;
+        let layers = || {
+            self.encoder
+                .layers
+                .iter()
+                .chain([&self.encoder.latent])
+                .chain(&self.generator.layers)
+                .chain(&self.latent_disc.convs)
+                .chain(&self.image_disc.layers)
+        };
+        let lists = [
+            self.encoder.layers.len(),
+            self.generator.layers.len(),
+            self.latent_disc.convs.len(),
+            self.latent_disc.hidden.len(),
+            self.image_disc.layers.len(),
+            self.encoder.residual_blocks,
+            self.generator.residual_blocks,
+        ];
+        let widths = self.latent_disc.hidden.iter().chain([&self.image_disc.hidden]);
+        let problem = if self.domains.len() > l.domains || self.domains.iter().any(|d| d.len() > l.name) {
+            format!("at most {} domains with names of at most {} bytes", l.domains, l.name)
+        } else if self.image_size == 0 || self.image_size > l.image_size {
+            format!("image_size from 1 to {}", l.image_size)
+        } else if lists.iter().any(|&n| n > l.layers) {
+            format!("at most {} layers, hidden widths or residual blocks per network", l.layers)
+        } else if layers().any(|c| c.channels > l.channels) || widths.clone().any(|&w| w > l.channels) {
+            format!("at most {} channels or hidden units per layer", l.channels)
+        } else if layers().any(|c| c.kernel > l.kernel || c.stride > l.kernel || c.padding > l.kernel) {
+            format!("kernel, stride and padding of at most {}", l.kernel)
+        } else if !self.encoder.logvar_bias.is_finite() {
+            "a finite logvar_bias".into()
+        } else {
+            return Ok(());
+        };
+        Err(UfdnError::Input(format!("model config: out of range; ufdn allows {problem}")))
+    }
+
     /// Checks that the networks fit together; errors say what is wrong.
     pub fn validate(&self) -> Result<()> {
         let bad = |m: String| Err(UfdnError::Input(format!("model config: {m}")));
@@ -310,6 +371,7 @@ impl ModelConfig {
         if all.clone().any(|l| l.channels == 0 || l.kernel == 0 || l.stride == 0) {
             return bad("every layer needs channels, kernel and stride >= 1".into());
         }
+        self.check_limits()?;
         if self.encoder.layers.is_empty() || self.image_disc.layers.is_empty() {
             return bad("encoder and image discriminator need at least one layer".into());
         }

@@ -1,6 +1,6 @@
 //! Module parameters to and from bytes (burnpack records), with errors instead of panics.
 
-use burn::module::{Module, ModuleMapper, Param};
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, FloatDType, Tensor};
 
@@ -50,4 +50,23 @@ pub fn module_from_bytes<M: Module>(module: M, bytes: &[u8]) -> Result<M> {
     module
         .try_load_record(record)
         .map_err(|e| UfdnError::Weights(format!("parameters do not match the architecture ({e})")))
+}
+
+/// Sums parameter counts in u64, whatever the target's pointer width.
+struct CountParams(u64);
+
+impl ModuleVisitor for CountParams {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let count = param.lazy_shape().iter().fold(1u64, |n, &d| n.saturating_mul(d as u64));
+        self.0 = self.0.saturating_add(count);
+    }
+}
+
+/// The fewest bytes that can store the float parameters of `module` (2 per value, as f16),
+/// counted without initialising lazy parameters. Compared with a file's section length it
+/// refuses a config that asks for more memory than the file could fill.
+pub fn min_stored_bytes<M: Module>(module: &M) -> u64 {
+    let mut count = CountParams(0);
+    module.visit(&mut count);
+    count.0.saturating_mul(2)
 }

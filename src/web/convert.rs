@@ -9,6 +9,7 @@ use web_sys::ImageData;
 use crate::domain::DomainMix;
 use crate::error::{Result, UfdnError};
 use crate::frame::MAX_SIDE;
+use crate::latent::{Latent, whole};
 
 fn bad(message: impl Into<String>) -> UfdnError {
     UfdnError::Input(message.into())
@@ -21,10 +22,7 @@ fn get(object: &JsValue, key: &str) -> JsValue {
 /// A positive integer property `key` of `object`, at most `max`.
 fn dimension(object: &JsValue, key: &str, max: u32) -> Result<u32> {
     let value = get(object, key).as_f64().ok_or_else(|| bad(format!("image.{key} must be a number")))?;
-    if value.fract() != 0.0 || value < 1.0 || value > f64::from(max) {
-        return Err(bad(format!("image.{key} is {value}: it must be a whole number from 1 to {max}")));
-    }
-    Ok(value as u32)
+    whole(value, max).map_err(|m| bad(format!("image.{key} is {m}")))
 }
 
 /// An `ImageData` or `{data: Uint8ClampedArray | Uint8Array, width, height}` as RGB (alpha dropped).
@@ -90,16 +88,6 @@ pub fn target_from_js(value: &JsValue, domains: &[String]) -> Result<DomainMix> 
     DomainMix::from_pairs(domains, &pairs)
 }
 
-/// A latent as `{data: Float32Array, shape: [1, c, h, w], width?, height?}`.
-pub struct Latent {
-    /// Values, row-major.
-    pub data: Vec<f32>,
-    /// Shape `[batch, channels, height, width]`.
-    pub shape: [usize; 4],
-    /// Size of the frame it was encoded from, if known (decode crops to it).
-    pub frame: Option<(u32, u32)>,
-}
-
 /// Builds the JS object of a latent.
 pub fn latent_to_js(latent: &Latent) -> JsValue {
     let object = Object::new();
@@ -113,7 +101,8 @@ pub fn latent_to_js(latent: &Latent) -> JsValue {
     object.into()
 }
 
-/// Reads a latent object back, checking that data and shape agree.
+/// Reads a latent object `{data: Float32Array, shape: [1, c, h, w], width?, height?}` back,
+/// checking that data and shape agree.
 pub fn latent_from_js(value: &JsValue) -> Result<Latent> {
     let data = get(value, "data");
     let data = data
@@ -121,22 +110,7 @@ pub fn latent_from_js(value: &JsValue) -> Result<Latent> {
         .ok_or_else(|| bad("latent.data must be a Float32Array (as returned by encode)"))?
         .to_vec();
     let shape_value = get(value, "shape");
-    let dims: Vec<f64> =
-        shape_value.dyn_ref::<Array>().map(|a| a.iter().filter_map(|v| v.as_f64()).collect()).unwrap_or_default();
-    if dims.len() != 4 || dims.iter().any(|d| d.fract() != 0.0 || *d < 1.0 || *d > 65536.0) {
-        return Err(bad("latent.shape must be four positive whole numbers [1, channels, height, width]"));
-    }
-    let shape = [dims[0] as usize, dims[1] as usize, dims[2] as usize, dims[3] as usize];
-    if shape.iter().product::<usize>() != data.len() {
-        return Err(bad(format!(
-            "latent.data has {} values but shape {shape:?} needs {}",
-            data.len(),
-            shape.iter().product::<usize>()
-        )));
-    }
-    let frame = match (get(value, "width").is_undefined(), get(value, "height").is_undefined()) {
-        (true, true) => None,
-        _ => Some((dimension(value, "width", MAX_SIDE)?, dimension(value, "height", MAX_SIDE)?)),
-    };
-    Ok(Latent { data, shape, frame })
+    let shape = shape_value.dyn_ref::<Array>().ok_or_else(|| bad("latent.shape must be an array"))?;
+    let shape: Vec<f64> = shape.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect();
+    Latent::from_parts(data, &shape, (get(value, "width").as_f64(), get(value, "height").as_f64()))
 }

@@ -11,16 +11,17 @@ mod convert;
 
 use std::rc::Rc;
 
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::Device;
 use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::error::{Result, UfdnError};
-use crate::frame::{Fit, PendingFrame, encode_fitted, readback_async, start_translate};
+use crate::frame::{encode_fitted, readback_async, start_decode, start_translate};
+use crate::latent::Latent;
 use crate::model::Model;
 use crate::model::container::unchecked_warning;
-use convert::{Latent, image_from_js, image_to_js, latent_from_js, latent_to_js, target_from_js};
+use convert::{image_from_js, image_to_js, latent_from_js, latent_to_js, target_from_js};
 
 #[wasm_bindgen(inline_js = r#"
 export async function fetch_default_weights() {
@@ -176,17 +177,7 @@ impl Inner {
     async fn decode(&self, latent: JsValue, target: JsValue) -> Result<JsValue> {
         let latent = latent_from_js(&latent)?;
         let mix = target_from_js(&target, self.model.domains())?;
-        let z = Tensor::<4>::from_data(TensorData::new(latent.data, latent.shape), self.model.device());
-        let output = self.model.decode(z, &mix)?;
-        let [_, _, height, width] = output.dims();
-        let (w, h) = latent.frame.unwrap_or((width as u32, height as u32));
-        let fit = Fit { width: w, height: h, resized: self.model.config.fixed_size() };
-        if !fit.resized && (w as usize > width || h as usize > height) {
-            return Err(UfdnError::Input(format!(
-                "latent.width/height ({w}x{h}) exceed the decoded {width}x{height} frame"
-            )));
-        }
-        let pending = PendingFrame::new(output, fit);
+        let pending = start_decode(&self.model, latent, &mix)?;
         let values = readback_async(pending.output.clone()).await?;
         Ok(image_to_js(&pending.finish(&values))?.into())
     }
