@@ -168,8 +168,8 @@ fn build_train_resume_translate_encode_info() {
     // Paired losses: trained where every domain holds the same file names, refused at once
     // where none match.
     let both = Ramp::new(1.0, 1.0, 0);
-    let weights_paired = LossWeights { paired_translation: both, latent_alignment: both, ..config.weights };
-    let paired = TrainConfig { weights: weights_paired, ..config.clone() };
+    let weights_paired = LossWeights { paired_translation: both, latent_alignment: both, ..config.loss_weights };
+    let paired = TrainConfig { loss_weights: weights_paired, ..config.clone() };
     let paired_config = dir.join("paired.toml");
     std::fs::write(&paired_config, toml::to_string(&paired).unwrap()).unwrap();
     let paired_run = dir.join("run_paired");

@@ -28,7 +28,7 @@ fn resume_continues_step_count_schedules_and_optimizer_state() {
     let mut resumed = Trainer::resume(Checkpoint::from_bytes(&bytes).unwrap(), None, &device).unwrap();
     assert_eq!(resumed.step_count(), 12);
     assert_eq!(resumed.config, original.config);
-    let w = &resumed.config.weights;
+    let w = &resumed.config.loss_weights;
     assert_eq!(w.reconstruction.at(resumed.step_count()), 100.0 + (1.0 - 100.0) * 12.0 / 1000.0);
 
     // Every step's randomness derives from (seed, step), so the resumed run repeats the

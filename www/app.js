@@ -6,7 +6,7 @@ const $ = (id) => document.getElementById(id);
 // Canvases stay in memory (not on the GPU): drawing, bitmaps and pixel writes are then plain
 // copies, which keep this thread's work per frame to a millisecond or two.
 const context = (canvas) => canvas.getContext('2d', { willReadFrequently: true });
-const MAX_SIDE = 256; // webcam frames and photos are scaled to at most this side
+const PAGE_SIDE = 256; // webcam frames and photos are scaled to at most this side
 
 // Observable state (also read by the browser tests).
 const state = window.ufdn = {
@@ -76,7 +76,7 @@ async function translateInput() {
 }
 
 function drawScaled(source, width, height) {
-  const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
+  const scale = Math.min(1, PAGE_SIDE / Math.max(width, height));
   const input = $('input');
   input.width = Math.max(1, Math.round(width * scale));
   input.height = Math.max(1, Math.round(height * scale));

@@ -76,8 +76,10 @@ pub struct EvalReport {
     /// A fresh probe telling the domain from z: its accuracy on test z is the latent
     /// leakage (chance: 1/N).
     pub latent_probe: ProbeResult,
-    /// Per non-photo domain: share of test images whose z finds the same photo's z as its
-    /// nearest neighbour among all test photos.
+    /// The domain retrieval searches: "photo" when the model has it, else its first domain.
+    pub retrieval_reference: String,
+    /// Per other domain: share of test images whose z finds the z of the same content in the
+    /// reference domain as its nearest neighbour among all of that domain's test images.
     pub retrieval: Vec<(String, f64)>,
     /// The same on the full 256-px frames, per group (people, other scenes) present in
     /// the data, named by its folder.
@@ -149,17 +151,18 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
     let (z_test, z_flat) = latent_samples(model, &test)?;
     let probe = latent_probe(&model.config.latent_disc, z_train, z_test, n, opts.probe_steps, &device)?;
 
-    // Retrieval: each non-photo test image's z against all test photos' z.
-    let photo = domains.iter().position(|d| d == "photo").unwrap_or(0);
+    // Retrieval: each other domain's test z against all of the reference domain's test z.
+    let reference = domains.iter().position(|d| d == "photo").unwrap_or(0);
     let retrieval = (0..n)
-        .filter(|&d| d != photo)
+        .filter(|&d| d != reference)
         .map(|d| {
-            let hits = (0..test.names.len()).filter(|&i| nearest(&z_flat[d][i], &z_flat[photo]) == i).count();
+            let hits = (0..test.names.len()).filter(|&i| nearest(&z_flat[d][i], &z_flat[reference]) == i).count();
             (domains[d].clone(), hits as f64 / test.names.len() as f64)
         })
         .collect();
 
-    let report = EvalReport { crops, classifier, latent_probe: probe, retrieval, frames };
+    let retrieval_reference = domains[reference].clone();
+    let report = EvalReport { crops, classifier, latent_probe: probe, retrieval_reference, retrieval, frames };
     std::fs::create_dir_all(&opts.out).map_err(|e| UfdnError::io(&opts.out, e))?;
     // The crops' grid at the test crops' side, or the side a fixed-size model takes.
     let size = if model.config.fixed_size() { model.config.image_size } else { test.images[0][0].width() as usize };
@@ -224,7 +227,7 @@ impl EvalReport {
         let _ = writeln!(s, "| latent probe on its own train z | {:.1} % |", 100.0 * probe.train_accuracy);
         let _ = writeln!(s, "| test z the probe assigns to {names} | {} |", percentages(&predicted));
         for (domain, top1) in &self.retrieval {
-            let _ = writeln!(s, "| retrieval top-1, {domain} → photo | {:.1} % |", 100.0 * top1);
+            let _ = writeln!(s, "| retrieval top-1, {domain} → {} | {:.1} % |", self.retrieval_reference, 100.0 * top1);
         }
         if predicted.iter().any(|&share| share >= PROBE_COLLAPSE) {
             let _ = writeln!(

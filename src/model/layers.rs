@@ -5,6 +5,8 @@ use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Initializer, Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::activation::leaky_relu;
+use burn::tensor::module::interpolate;
+use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 use burn::tensor::{Device, Tensor};
 
 use super::config::{ConvSpec, Upsample};
@@ -116,9 +118,9 @@ pub fn enlarge(x: Tensor<4>, factor: usize) -> Tensor<4> {
     if factor == 1 {
         return x;
     }
-    let [b, c, h, w] = x.dims();
-    // [b, c, h, 1, w, 1] → [b, c, h, factor, w, factor]
-    x.reshape([b, c, h, 1, w, 1]).expand([b, c, h, factor, w, factor]).reshape([b, c, h * factor, w * factor])
+    let [_, _, h, w] = x.dims();
+    let options = InterpolateOptions::new(InterpolateMode::Nearest).with_output_size([h * factor, w * factor]);
+    interpolate(x, options)
 }
 
 /// Upsampling convolution, optional BatchNorm, optional LeakyReLU (off for the output layer).
@@ -199,4 +201,24 @@ pub fn down_stack(input: usize, specs: &[ConvSpec], batch_norm: bool, device: &D
         })
         .collect();
     (blocks, channels)
+}
+
+#[cfg(test)]
+mod tests {
+    use burn::tensor::{Device, Tensor, TensorData};
+
+    use super::enlarge;
+
+    #[test]
+    fn enlarge_repeats_every_pixel_as_a_block() {
+        let device = Device::flex();
+        // [1, 1, 2, 3]
+        let x = Tensor::<4>::from_data(TensorData::new(vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0], [1, 1, 2, 3]), &device);
+        let y = enlarge(x, 2);
+        assert_eq!(y.dims(), [1, 1, 4, 6]);
+        let values = y.into_data().try_to_vec::<f32>().unwrap();
+        let row = |a: f32, b: f32, c: f32| [a, a, b, b, c, c];
+        let expected = [row(1.0, 2.0, 3.0), row(1.0, 2.0, 3.0), row(4.0, 5.0, 6.0), row(4.0, 5.0, 6.0)].concat();
+        assert_eq!(values, expected);
+    }
 }

@@ -9,8 +9,8 @@ pub mod image_disc;
 pub mod latent_disc;
 pub mod layers;
 pub mod record;
-pub mod translator;
-pub mod weights;
+pub mod encoder_generator;
+pub mod inference;
 
 pub use config::ModelConfig;
-pub use weights::Model;
+pub use inference::Model;

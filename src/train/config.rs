@@ -90,8 +90,10 @@ pub struct TrainConfig {
     pub penalty_weight: f64,
     /// Finite-difference step of the penalty (in [-1, 1] pixel units).
     pub penalty_step: f64,
-    /// Loss-weight ramps.
-    pub weights: LossWeights,
+    /// Loss-weight ramps (`[loss_weights.*]`; `[weights.*]` in recipes written before the
+    /// rename).
+    #[serde(alias = "weights")]
+    pub loss_weights: LossWeights,
     /// Distance of the reconstruction and paired translation losses.
     pub pixel_loss: PixelLoss,
     /// Steps between sample grids.
@@ -121,7 +123,7 @@ impl Default for TrainConfig {
             beta2: 0.999,
             penalty_weight: 100.0,
             penalty_step: 1e-2,
-            weights: LossWeights::OFFICIAL,
+            loss_weights: LossWeights::OFFICIAL,
             pixel_loss: PixelLoss::Mse,
             sample_every: 500,
             checkpoint_every: 500,

@@ -1,6 +1,5 @@
 //! The training loop: batches, progress bar, loss CSV, sample grids and checkpoints.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -29,30 +28,19 @@ pub struct RunOptions {
     pub progress: bool,
 }
 
-const CSV_HEADER: &str = "step,seconds,latent_disc,wasserstein,critic_slope,real_classification,reconstruction,kl,latent_adversarial,pixel_adversarial,pixel_classification,paired_translation,latent_alignment";
-
-fn csv_row(l: &StepLosses, seconds: f64) -> String {
-    format!(
-        "{},{seconds:.3},{},{},{},{},{},{},{},{},{},{},{}",
-        l.step,
-        l.latent_disc,
-        l.wasserstein,
-        l.critic_slope,
-        l.real_classification,
-        l.reconstruction,
-        l.kl,
-        l.latent_adversarial,
-        l.pixel_adversarial,
-        l.pixel_classification,
-        l.paired_translation,
-        l.latent_alignment
-    )
+/// The loss log's header: the names of [`StepLosses`]' fields, in order.
+fn csv_header() -> String {
+    let mut header = csv::Writer::from_writer(Vec::new());
+    // A struct of numbers always serialises; the header comes out before its row.
+    let _ = header.serialize(StepLosses::default());
+    let bytes = header.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes).lines().next().unwrap_or_default().to_string()
 }
 
 /// Opens the loss log for appending after step `done`. Rows of later steps (logged after the
 /// checkpoint a resumed run restarts from) and a row cut short by a crash are dropped first,
 /// so every step appears exactly once.
-fn open_csv(path: &Path, done: u64) -> Result<std::fs::File> {
+fn open_csv(path: &Path, done: u64) -> Result<csv::Writer<std::fs::File>> {
     let old = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -60,16 +48,18 @@ fn open_csv(path: &Path, done: u64) -> Result<std::fs::File> {
     };
     // A last line without its newline was cut short.
     let complete = if old.ends_with('\n') { old.as_str() } else { old.rsplit_once('\n').map_or("", |(head, _)| head) };
-    let fields = CSV_HEADER.split(',').count();
+    let header = csv_header();
+    let fields = header.split(',').count();
     let kept = complete.lines().skip(1).filter(|row| {
         let step = row.split(',').next().and_then(|s| s.parse::<u64>().ok());
         row.split(',').count() == fields && step.is_some_and(|s| s <= done)
     });
-    let text: String = std::iter::once(CSV_HEADER).chain(kept).map(|row| format!("{row}\n")).collect();
+    let text: String = std::iter::once(header.as_str()).chain(kept).map(|row| format!("{row}\n")).collect();
     if text != old {
         write_atomic(path, text.as_bytes())?;
     }
-    std::fs::OpenOptions::new().append(true).open(path).map_err(|e| UfdnError::io(path, e))
+    let file = std::fs::OpenOptions::new().append(true).open(path).map_err(|e| UfdnError::io(path, e))?;
+    Ok(csv::WriterBuilder::new().has_headers(false).from_writer(file))
 }
 
 fn progress_bar(trainer: &Trainer, show: bool) -> ProgressBar {
@@ -139,7 +129,7 @@ pub fn run_training(config: TrainConfig, resume: Option<Checkpoint>, opts: &RunO
     let size = trainer.model_config.image_size;
     let stored = trainer.config.crop_from.unwrap_or(size);
     let data = DomainDataset::load(&opts.data, &trainer.model_config.domains, stored)?.cropped_to(size)?;
-    if trainer.config.weights.uses_pairs() {
+    if trainer.config.loss_weights.uses_pairs() {
         data.require_pairs()?;
     }
     let (sample_planes, sample_rows, grid_side) = grid_inputs(&trainer, &data, opts)?;
@@ -149,15 +139,18 @@ pub fn run_training(config: TrainConfig, resume: Option<Checkpoint>, opts: &RunO
     let cfg = trainer.config.clone();
     while trainer.step_count() < cfg.steps {
         let mut rng = trainer.step_rng(BATCH_STREAM);
-        let batch = if cfg.weights.pairs_at(trainer.step_count()) {
+        let batch = if cfg.loss_weights.pairs_at(trainer.step_count()) {
             data.sample_paired(cfg.batch_per_domain, &mut rng)?
         } else {
             data.sample(cfg.batch_per_domain, &mut rng)
         };
-        let losses = trainer.step(&batch);
+        let mut losses = trainer.step(&batch);
+        losses.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
         let step = losses.step;
-        writeln!(csv, "{}", csv_row(&losses, start.elapsed().as_secs_f64()))
-            .map_err(|e| UfdnError::io(paths.losses(), e))?;
+        // Flushed every step: a crash loses at most the row being written.
+        csv.serialize(losses)
+            .and_then(|()| Ok(csv.flush()?))
+            .map_err(|e| UfdnError::Output(format!("{}: {e}", paths.losses().display())))?;
         bar.set_position(step);
         bar.set_message(summary(&losses));
         let last = step == cfg.steps;

@@ -14,7 +14,7 @@ use super::penalty::{mean_slope, penalty_probes, slope_penalty};
 use crate::data::dataset::Batch;
 use crate::model::image_disc::ImageDisc;
 use crate::model::latent_disc::LatentDisc;
-use crate::model::translator::Translator;
+use crate::model::encoder_generator::EncoderGenerator;
 use crate::model::{Model, ModelConfig};
 
 /// Loss values of one step, as logged to `losses.csv`.
@@ -22,6 +22,8 @@ use crate::model::{Model, ModelConfig};
 pub struct StepLosses {
     /// Step number (1-based: the step just done).
     pub step: u64,
+    /// Seconds since this leg of the run started (set by the run loop, to the millisecond).
+    pub seconds: f64,
     /// D_v's domain cross-entropy on z (before its update).
     pub latent_disc: f32,
     /// Critic Wasserstein estimate mean D(real) − mean D(fake).
@@ -53,7 +55,7 @@ pub struct Trainer {
     /// Architecture and domains.
     pub model_config: ModelConfig,
     pub(super) device: Device,
-    pub(super) translator: Translator,
+    pub(super) translator: EncoderGenerator,
     pub(super) latent_disc: LatentDisc,
     pub(super) image_disc: ImageDisc,
     pub(super) opt_translator: ModuleOptimizer,
@@ -233,7 +235,7 @@ impl Trainer {
     /// paired batches, translations against the same content's target image and the
     /// alignment of one content's codes across domains.
     fn update_translator(&mut self, inputs: &StepInputs, encoding: Encoding, lr: f64, losses: &mut StepLosses) {
-        let weights = &self.config.weights;
+        let weights = &self.config.loss_weights;
         let step = self.step;
         let n = self.model_config.num_domains();
         let Encoding { mu, logvar, z } = encoding;

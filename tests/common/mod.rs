@@ -90,7 +90,7 @@ pub const ON: Ramp = Ramp::new(1.0, 1.0, 0);
 
 /// Training config with 4 images per domain and the given rates and weights.
 pub fn config(rates: GroupRates, weights: LossWeights) -> TrainConfig {
-    TrainConfig { batch_per_domain: 4, lr: rates, weights, ..TrainConfig::default() }
+    TrainConfig { batch_per_domain: 4, lr: rates, loss_weights: weights, ..TrainConfig::default() }
 }
 
 /// A trainer of the tiny model on the CPU.

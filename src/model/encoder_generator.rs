@@ -12,7 +12,7 @@ use crate::domain::DomainMix;
 
 /// E and G: everything needed to encode, decode and translate.
 #[derive(Module, Debug)]
-pub struct Translator {
+pub struct EncoderGenerator {
     /// The encoder E.
     pub encoder: Encoder,
     /// The generator G.
@@ -21,8 +21,8 @@ pub struct Translator {
 
 impl ModelConfig {
     /// Fresh E and G for this configuration.
-    pub fn init_translator(&self, device: &Device) -> Translator {
-        Translator {
+    pub fn init_translator(&self, device: &Device) -> EncoderGenerator {
+        EncoderGenerator {
             encoder: self.encoder.init(device),
             generator: self.generator.init(self.encoder.latent.channels, self.num_domains(), device),
         }
@@ -48,7 +48,7 @@ pub fn code_tensor(mix: &DomainMix, batch: usize, device: &Device) -> Tensor<2> 
     Tensor::from_data(TensorData::new(data, [batch, n]), device)
 }
 
-impl Translator {
+impl EncoderGenerator {
     /// images `[batch, 3, H, W]` → z (the posterior mean) `[batch, latent, h, w]`.
     pub fn encode(&self, images: Tensor<4>) -> Tensor<4> {
         self.encoder.mean(images)

@@ -6,7 +6,7 @@ use burn::tensor::{Device, Tensor};
 use super::config::ModelConfig;
 use super::container::{Container, FileKind};
 use super::record::{Precision, min_stored_bytes, module_from_bytes, module_to_bytes, to_half};
-use super::translator::{Translator, code_tensor};
+use super::encoder_generator::{EncoderGenerator, code_tensor};
 use crate::domain::DomainMix;
 use crate::error::{Result, UfdnError};
 
@@ -20,13 +20,13 @@ pub struct Model {
     pub config: ModelConfig,
     /// Training steps the weights have seen.
     pub steps: u64,
-    net: Translator,
+    net: EncoderGenerator,
     device: Device,
 }
 
 impl Model {
     /// Wraps a translator in inference mode.
-    pub fn new(config: ModelConfig, steps: u64, net: &Translator, device: &Device) -> Self {
+    pub fn new(config: ModelConfig, steps: u64, net: &EncoderGenerator, device: &Device) -> Self {
         Self { config, steps, net: net.valid(), device: device.clone() }
     }
 
