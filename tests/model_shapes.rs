@@ -6,8 +6,8 @@ use burn::module::Module;
 use burn::tensor::{Device, Distribution, Tensor, TensorData};
 use ufdn::DomainMix;
 use ufdn::model::config::{ConvSpec, Upsample};
-use ufdn::model::layers::enlarge;
 use ufdn::model::encoder_generator::code_tensor;
+use ufdn::model::layers::enlarge;
 use ufdn::model::{Model, ModelConfig};
 
 fn check_shapes(config: &ModelConfig, side: usize, latent: [usize; 3]) {

@@ -5,8 +5,8 @@ use burn::tensor::{Device, Tensor};
 
 use super::config::ModelConfig;
 use super::container::{Container, FileKind};
-use super::record::{Precision, min_stored_bytes, module_from_bytes, module_to_bytes, to_half};
 use super::encoder_generator::{EncoderGenerator, code_tensor};
+use super::record::{Precision, min_stored_bytes, module_from_bytes, module_to_bytes, to_half};
 use crate::domain::DomainMix;
 use crate::error::{Result, UfdnError};
 

@@ -4,13 +4,13 @@
 pub mod config;
 pub mod container;
 pub mod encoder;
+pub mod encoder_generator;
 pub mod generator;
 pub mod image_disc;
+pub mod inference;
 pub mod latent_disc;
 pub mod layers;
 pub mod record;
-pub mod encoder_generator;
-pub mod inference;
 
 pub use config::ModelConfig;
 pub use inference::Model;

@@ -10,8 +10,8 @@ use super::config::TrainConfig;
 use super::trainer::Trainer;
 use crate::error::{Result, UfdnError};
 use crate::model::container::{Container, FileKind, unchecked_warning};
-use crate::model::record::{module_from_bytes, module_to_bytes};
 use crate::model::inference::TRANSLATOR_SECTION;
+use crate::model::record::{module_from_bytes, module_to_bytes};
 
 const LATENT_DISC: &str = "latent_disc";
 const IMAGE_DISC: &str = "image_disc";

@@ -12,9 +12,9 @@ use super::config::{PixelLoss, TrainConfig};
 use super::losses::{bce_with_logits, cross_entropy, kl_divergence, l1, mse};
 use super::penalty::{mean_slope, penalty_probes, slope_penalty};
 use crate::data::dataset::Batch;
+use crate::model::encoder_generator::EncoderGenerator;
 use crate::model::image_disc::ImageDisc;
 use crate::model::latent_disc::LatentDisc;
-use crate::model::encoder_generator::EncoderGenerator;
 use crate::model::{Model, ModelConfig};
 
 /// Loss values of one step, as logged to `losses.csv`.
