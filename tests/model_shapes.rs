@@ -7,7 +7,6 @@ use burn::tensor::{Device, Distribution, Tensor, TensorData};
 use ufdn::DomainMix;
 use ufdn::model::config::{ConvSpec, Upsample};
 use ufdn::model::encoder_generator::code_tensor;
-use ufdn::model::layers::enlarge;
 use ufdn::model::{Model, ModelConfig};
 
 fn check_shapes(config: &ModelConfig, side: usize, latent: [usize; 3]) {
@@ -56,16 +55,6 @@ fn web_preset_translates_any_multiple_of_its_stride() {
     let odd = Tensor::<4>::zeros([1, 3, 30, 32], model.device());
     let err = model.translate(odd, &target).unwrap_err().to_string();
     assert!(err.contains("multiples of 8"), "{err}");
-}
-
-#[test]
-fn resize_upsampling_repeats_each_pixel() {
-    let device = Device::flex();
-    // [1, 1, 2, 2] → [1, 1, 4, 4]
-    let x = Tensor::<4>::from_data(TensorData::new(vec![1.0f32, 2.0, 3.0, 4.0], [1, 1, 2, 2]), &device);
-    let big = enlarge(x, 2).into_data().try_to_vec::<f32>().unwrap();
-    let expected = [1., 1., 2., 2., 1., 1., 2., 2., 3., 3., 4., 4., 3., 3., 4., 4.];
-    assert_eq!(big, expected);
 }
 
 #[test]
@@ -139,7 +128,7 @@ fn decode_of_a_read_back_latent_equals_translate() {
     let z = model.encode(x.clone()).unwrap();
     let shape = z.dims();
     let values = ufdn::frame::readback(z).unwrap();
-    let z = Tensor::<4>::from_data(burn::tensor::TensorData::new(values, shape), model.device());
+    let z = Tensor::<4>::from_data(TensorData::new(values, shape), model.device());
     let via_latent = ufdn::frame::readback(model.decode(z, &target).unwrap()).unwrap();
     let direct = ufdn::frame::readback(model.translate(x, &target).unwrap()).unwrap();
     let max_diff = via_latent.iter().zip(&direct).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);

@@ -114,7 +114,7 @@ pub fn residual_stack(
 /// Nearest-neighbour enlargement: every pixel becomes a `factor`×`factor` block.
 ///
 /// `[batch, channels, height, width]` → `[batch, channels, height · factor, width · factor]`.
-pub fn enlarge(x: Tensor<4>, factor: usize) -> Tensor<4> {
+fn enlarge(x: Tensor<4>, factor: usize) -> Tensor<4> {
     if factor == 1 {
         return x;
     }
