@@ -5,8 +5,8 @@
 
 use std::sync::OnceLock;
 
+use arbitrary::Arbitrary;
 use burn::tensor::Device;
-use libfuzzer_sys::arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use ufdn::Model;
 use ufdn::frame::{readback, start_decode};
@@ -16,11 +16,29 @@ use ufdn::model::config::Preset;
 /// What a JavaScript caller controls.
 #[derive(Debug, Arbitrary)]
 struct Input {
-    values: u16,
+    /// How many values `data` holds; None: as many as the shape says (up to 65 536), the
+    /// usual case, which lets the fuzzer reach decoding.
+    values: Option<u16>,
     fill: f32,
-    shape: Vec<f64>,
+    shape: Vec<Dim>,
     width: Option<f64>,
     height: Option<f64>,
+}
+
+/// A shape entry as JavaScript would pass it: mostly whole numbers, sometimes any number.
+#[derive(Debug, Arbitrary)]
+enum Dim {
+    Whole(u32),
+    Any(f64),
+}
+
+impl Dim {
+    fn value(&self) -> f64 {
+        match *self {
+            Dim::Whole(n) => f64::from(n),
+            Dim::Any(x) => x,
+        }
+    }
 }
 
 fn model() -> &'static Model {
@@ -32,8 +50,14 @@ fn model() -> &'static Model {
 }
 
 fuzz_target!(|input: Input| {
-    let data = vec![input.fill; usize::from(input.values)];
-    let Ok(latent) = Latent::from_parts(data, &input.shape, (input.width, input.height)) else { return };
+    let shape: Vec<f64> = input.shape.iter().map(Dim::value).collect();
+    let from_shape = || {
+        let mut dims = shape.iter().map(|&d| (0.0..=65_536.0).contains(&d).then_some(d as usize));
+        dims.try_fold(1usize, |n, d| n.checked_mul(d?)).filter(|&n| n <= 1 << 16)
+    };
+    let count = input.values.map(usize::from).or_else(from_shape).unwrap_or(0);
+    let data = vec![input.fill; count];
+    let Ok(latent) = Latent::from_parts(data, &shape, (input.width, input.height)) else { return };
     let frame = latent.frame;
     let model = model();
     let target = model.target("sketch").expect("sketch is a domain");
