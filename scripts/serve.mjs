@@ -12,7 +12,10 @@ const types = {
   '.wasm': 'application/wasm', '.ufdn': 'application/octet-stream', '.json': 'application/json',
   '.png': 'image/png', '.jpg': 'image/jpeg', '.ts': 'text/plain; charset=utf-8',
 };
-const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+// The policy is written once, in the page's <meta>; the header adds frame-ancestors, which a
+// <meta> policy cannot carry.
+const page = await readFile(join(root, 'www', 'index.html'), 'utf8');
+const csp = `${page.match(/http-equiv="Content-Security-Policy" content="([^"]+)"/)[1]}; frame-ancestors 'none'`;
 
 /** The decoded path of a request URL, or null when it is not a valid URL path ("//", bad %-escapes). */
 function requestPath(url) {

@@ -203,6 +203,13 @@ fn build_train_resume_translate_encode_info() {
         &["translate", "--weights", s(&weights), "--to", "sketch", s(&not_image), s(&dir.join("x.png"))],
         "not a readable PNG or JPEG",
     );
+    // 170 bytes whose JPEG header claims 11784x9005 (found by fuzzing; decoding it took 2 s
+    // before the CLI refused the size): refused from the header, before decoding.
+    let claims = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/claims-106-megapixels.jpg");
+    fails(
+        &["translate", "--weights", s(&weights), "--to", "sketch", s(&claims), s(&dir.join("x.png"))],
+        "image is 11784x9005: too large (sides of at most 4096 pixels",
+    );
     let corrupt = dir.join("corrupt.ufdn");
     let bytes = std::fs::read(&weights).unwrap();
     std::fs::write(&corrupt, &bytes[..bytes.len() / 3]).unwrap();

@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::data::image_io::{load_rgb, save_png};
+use crate::data::image_io::{load_at_most, save_png};
 use crate::device::{DeviceArg, DeviceKind};
 use crate::error::{Result, UfdnError};
 use crate::eval::{EvalOptions, evaluate};
-use crate::frame::{encode_fitted, readback, translate_frame};
+use crate::frame::{MAX_SIDE, encode_fitted, readback, translate_frame};
 use crate::model::Model;
 use crate::model::container::unchecked_warning;
 use crate::model::record::Precision;
@@ -101,7 +101,7 @@ fn load_model(path: &Path, device: DeviceKind) -> Result<Model> {
 pub fn translate(args: TranslateArgs) -> Result<()> {
     let model = load_model(&args.weights, args.device.kind())?;
     let target = model.target(&args.to)?;
-    let frame = load_rgb(&args.input)?;
+    let frame = load_at_most(&args.input, MAX_SIDE)?;
     let output = translate_frame(&model, &frame, &target)?;
     save_png(&output, &args.output)?;
     println!("{} -> {} ({}x{})", args.input.display(), args.output.display(), output.width(), output.height());
@@ -111,7 +111,7 @@ pub fn translate(args: TranslateArgs) -> Result<()> {
 /// Runs `ufdn encode`: writes the latent code of one image as a `.npy` array.
 pub fn encode(args: EncodeArgs) -> Result<()> {
     let model = load_model(&args.weights, args.device.kind())?;
-    let z = encode_fitted(&model, &load_rgb(&args.input)?)?;
+    let z = encode_fitted(&model, &load_at_most(&args.input, MAX_SIDE)?)?;
     let shape = z.dims();
     let values = readback(z)?;
     std::fs::write(&args.out, npy_f32(&values, &shape)).map_err(|e| UfdnError::io(&args.out, e))?;

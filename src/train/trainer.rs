@@ -159,12 +159,10 @@ impl Trainer {
 
     /// One-hot codes `[batch, domains]` of `labels`.
     fn one_hot(&self, labels: &[usize]) -> Tensor<2> {
-        let n = self.model_config.num_domains();
-        let mut data = vec![0.0f32; labels.len() * n];
-        for (row, &label) in labels.iter().enumerate() {
-            data[row * n + label] = 1.0;
-        }
-        Tensor::from_data(TensorData::new(data, [labels.len(), n]), &self.device)
+        let labels: Vec<f32> = labels.iter().map(|&l| l as f32).collect();
+        // [batch] → [batch, domains]
+        Tensor::<1>::from_data(TensorData::new(labels.clone(), [labels.len()]), &self.device)
+            .one_hot::<2>(self.model_config.num_domains())
     }
 
     /// The configured pixel distance between `output` and `truth`, both `[batch, 3, H, W]`.
