@@ -1,14 +1,13 @@
 //! Choice of compute device: burn's flex CPU backend or wgpu.
 
-use std::sync::OnceLock;
-
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, UfdnError};
 
 /// wgpu can be initialised once per process; every caller shares the outcome.
-static WGPU: OnceLock<std::result::Result<Device, String>> = OnceLock::new();
+#[cfg(feature = "gpu")]
+static WGPU: std::sync::OnceLock<std::result::Result<Device, String>> = std::sync::OnceLock::new();
 
 /// A compute device ufdn runs on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -37,15 +36,23 @@ impl DeviceKind {
     pub fn open(self) -> Result<Device> {
         match self {
             Self::Flex => Ok(Device::flex()),
-            Self::Wgpu => WGPU.get_or_init(|| Device::wgpu_options().init().map_err(|e| format!("{e:?}"))).clone().map_err(
-                |e| {
-                    UfdnError::Device(format!(
-                        "no usable wgpu adapter ({e}); install a Vulkan driver (Debian: mesa-vulkan-drivers) or use --device flex"
-                    ))
-                },
-            ),
+            Self::Wgpu => open_wgpu(),
         }
     }
+}
+
+#[cfg(feature = "gpu")]
+fn open_wgpu() -> Result<Device> {
+    WGPU.get_or_init(|| Device::wgpu_options().init().map_err(|e| format!("{e:?}"))).clone().map_err(|e| {
+        UfdnError::Device(format!(
+            "no usable wgpu adapter ({e}); install a Vulkan driver (Debian: mesa-vulkan-drivers) or use --device flex"
+        ))
+    })
+}
+
+#[cfg(not(feature = "gpu"))]
+fn open_wgpu() -> Result<Device> {
+    Err(UfdnError::Device("this ufdn was built without its `gpu` feature (wgpu); use --device flex".into()))
 }
 
 /// The `--device` argument of every command that runs a model.
