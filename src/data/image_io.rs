@@ -53,9 +53,8 @@ pub fn decode_rgb(bytes: &[u8], max_side: u32) -> std::result::Result<RgbImage, 
             MAX_DECODE_BYTES / 3 / 1_000_000
         ));
     }
+    // The sides are checked above; the decoder's own buffers are bounded here.
     let mut limits = image::Limits::default();
-    limits.max_image_width = Some(max_side);
-    limits.max_image_height = Some(max_side);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     let mut reader = reader()?;
     reader.limits(limits);

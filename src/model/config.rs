@@ -307,19 +307,21 @@ impl ModelConfig {
         self.image_disc.layers.iter().try_fold(self.image_size, |s, l| l.conv_out(s))
     }
 
+    /// Every convolution of the four networks.
+    fn conv_specs(&self) -> impl Iterator<Item = &ConvSpec> {
+        self.encoder
+            .layers
+            .iter()
+            .chain([&self.encoder.latent])
+            .chain(&self.generator.layers)
+            .chain(&self.latent_disc.convs)
+            .chain(&self.image_disc.layers)
+    }
+
     /// Checks every size against [`LIMITS`], so that a config read from an untrusted file
     /// can neither overflow the shape arithmetic nor ask for absurd amounts of memory.
     fn check_limits(&self) -> Result<()> {
         let l = &LIMITS;
-        let layers = || {
-            self.encoder
-                .layers
-                .iter()
-                .chain([&self.encoder.latent])
-                .chain(&self.generator.layers)
-                .chain(&self.latent_disc.convs)
-                .chain(&self.image_disc.layers)
-        };
         let lists = [
             self.encoder.layers.len(),
             self.generator.layers.len(),
@@ -336,9 +338,9 @@ impl ModelConfig {
             format!("image_size from 1 to {}", l.image_size)
         } else if lists.iter().any(|&n| n > l.layers) {
             format!("at most {} layers, hidden widths or residual blocks per network", l.layers)
-        } else if layers().any(|c| c.channels > l.channels) || widths.clone().any(|&w| w > l.channels) {
+        } else if self.conv_specs().any(|c| c.channels > l.channels) || widths.clone().any(|&w| w > l.channels) {
             format!("at most {} channels or hidden units per layer", l.channels)
-        } else if layers().any(|c| c.kernel > l.kernel || c.stride > l.kernel || c.padding > l.kernel) {
+        } else if self.conv_specs().any(|c| c.kernel > l.kernel || c.stride > l.kernel || c.padding > l.kernel) {
             format!("kernel, stride and padding of at most {}", l.kernel)
         } else if !self.encoder.logvar_bias.is_finite() {
             "a finite logvar_bias".into()
@@ -360,15 +362,7 @@ impl ModelConfig {
         if names.len() != self.domains.len() || self.domains.iter().any(|d| d.is_empty()) {
             return bad("domain names must be distinct and non-empty".into());
         }
-        let all = self
-            .encoder
-            .layers
-            .iter()
-            .chain([&self.encoder.latent])
-            .chain(&self.generator.layers)
-            .chain(&self.latent_disc.convs)
-            .chain(&self.image_disc.layers);
-        if all.clone().any(|l| l.channels == 0 || l.kernel == 0 || l.stride == 0) {
+        if self.conv_specs().any(|l| l.channels == 0 || l.kernel == 0 || l.stride == 0) {
             return bad("every layer needs channels, kernel and stride >= 1".into());
         }
         self.check_limits()?;

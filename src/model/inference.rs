@@ -6,7 +6,7 @@ use burn::tensor::{Device, Tensor};
 use super::config::ModelConfig;
 use super::container::{Container, FileKind};
 use super::encoder_generator::{EncoderGenerator, code_tensor};
-use super::record::{Precision, min_stored_bytes, module_from_bytes, module_to_bytes, to_half};
+use super::record::{Precision, module_from_bytes, module_to_bytes, to_half};
 use crate::domain::DomainMix;
 use crate::error::{Result, UfdnError};
 
@@ -41,18 +41,7 @@ impl Model {
     pub fn from_bytes(bytes: &[u8], device: &Device) -> Result<Self> {
         let container = Container::from_bytes(bytes)?;
         let config = container.header.config.clone();
-        let section = container.section(TRANSLATOR_SECTION)?;
-        // The parameters stay lazy (unallocated) until loaded from the section, so a config
-        // too large for the file is refused before any memory is spent on it.
-        let net = config.init_translator(device);
-        let needed = min_stored_bytes(&net);
-        if needed > section.len() as u64 {
-            return Err(UfdnError::Weights(format!(
-                "the parameters do not match the architecture: its config needs at least {needed} bytes of them but section '{TRANSLATOR_SECTION}' holds {}",
-                section.len()
-            )));
-        }
-        let net = module_from_bytes(net, section)?;
+        let net = module_from_bytes(config.init_translator(device), container.section(TRANSLATOR_SECTION)?)?;
         Ok(Self::new(config, container.header.steps, &net, device))
     }
 

@@ -43,7 +43,17 @@ pub fn module_to_bytes<M: Module>(module: M) -> Result<Vec<u8>> {
 }
 
 /// Loads parameters saved by [`module_to_bytes`] into `module` (same architecture).
+/// A `module` fresh from its config keeps its parameters lazy (unallocated), so bytes too few
+/// for them (a config that asks for more than its file could fill) are refused before any
+/// memory is spent on it.
 pub fn module_from_bytes<M: Module>(module: M, bytes: &[u8]) -> Result<M> {
+    let needed = min_stored_bytes(&module);
+    if needed > bytes.len() as u64 {
+        return Err(UfdnError::Weights(format!(
+            "parameters do not match the architecture: its config needs at least {needed} bytes of them but the file holds {}",
+            bytes.len()
+        )));
+    }
     let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
         .map_err(|e| UfdnError::Weights(format!("parameters are corrupt ({e})")))?
         .cast_to_module_dtype();
@@ -63,9 +73,8 @@ impl ModuleVisitor for CountParams {
 }
 
 /// The fewest bytes that can store the float parameters of `module` (2 per value, as f16),
-/// counted without initialising lazy parameters. Compared with a file's section length it
-/// refuses a config that asks for more memory than the file could fill.
-pub fn min_stored_bytes<M: Module>(module: &M) -> u64 {
+/// counted without initialising lazy parameters.
+fn min_stored_bytes<M: Module>(module: &M) -> u64 {
     let mut count = CountParams(0);
     module.visit(&mut count);
     count.0.saturating_mul(2)
