@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing ufdn needs on a bare Debian machine with rustup, Node.js
 # and npm: Mesa's Vulkan driver (wgpu on CPU-only machines), Chromium (browser tests), ffmpeg
-# (fake webcam video), the wasm32 target, wasm-bindgen-cli matching Cargo.lock, and the npm
-# packages of the browser tests and the wasm optimiser. Safe to run again.
+# (fake webcam video), the wasm32 target, wasm-bindgen-cli matching Cargo.lock, onnxruntime for
+# Python, and the npm packages of the browser tests and the wasm optimiser. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,5 +25,10 @@ if [ -n "$want" ] && [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want" --locked 2>/dev/null \
     || cargo install wasm-bindgen-cli --version "$want"
 fi
+
+# onnxruntime (Python, CPU) runs the `ufdn export --onnx` test and the native anchor of
+# scripts/bench-anchors.mjs.
+python3 -c 'import onnxruntime, numpy' 2>/dev/null \
+  || python3 -m pip install -q --disable-pip-version-check onnxruntime==1.32.0 numpy
 
 [ -d node_modules ] || npm ci --no-audit --no-fund

@@ -1,8 +1,8 @@
-//! `ufdn translate`, `ufdn encode` and `ufdn info`.
+//! `ufdn translate`, `encode`, `info`, `eval` and `export`.
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{ArgGroup, Args};
 
 use crate::data::image_io::{load_at_most, save_png};
 use crate::device::{DeviceArg, DeviceKind};
@@ -13,6 +13,7 @@ use crate::model::Model;
 use crate::model::container::unchecked_warning;
 use crate::model::record::Precision;
 use crate::npy::npy_f32;
+use crate::onnx::graph::OPSET;
 
 #[derive(Debug, Args)]
 pub struct TranslateArgs {
@@ -66,16 +67,21 @@ pub struct EvalArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("output").required(true).args(["out", "onnx"])))]
 pub struct ExportArgs {
     /// Weights or checkpoint file to read.
     #[arg(long)]
     weights: PathBuf,
     /// Weights file to write.
     #[arg(long)]
-    out: PathBuf,
+    out: Option<PathBuf>,
     /// Store parameters as 16-bit floats (half the size).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "onnx")]
     half: bool,
+    /// Write an ONNX file instead (opset 17): inputs `image` [batch, 3, height, width], RGB
+    /// in [-1, 1], and `code` [batch, domains]; output `translated`, shaped like `image`.
+    #[arg(long)]
+    onnx: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -146,12 +152,20 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     Ok(())
 }
 
-/// Runs `ufdn export`: rewrites a weights file in f32 or f16.
+/// Runs `ufdn export`: rewrites a weights file in f32 or f16, or writes it as ONNX.
 pub fn export(args: ExportArgs) -> Result<()> {
     let model = load_model(&args.weights, DeviceKind::Flex)?;
-    let precision = if args.half { Precision::F16 } else { Precision::F32 };
-    let bytes = model.to_bytes(precision)?;
-    std::fs::write(&args.out, &bytes).map_err(|e| UfdnError::io(&args.out, e))?;
-    println!("{} ({precision:?}, {} bytes)", args.out.display(), bytes.len());
+    let (path, bytes, what) = match (args.onnx, args.out) {
+        (Some(path), _) => {
+            (path, model.to_onnx()?, format!("ONNX opset {OPSET}, domains {}", model.domains().join(", ")))
+        }
+        (None, Some(path)) => {
+            let precision = if args.half { Precision::F16 } else { Precision::F32 };
+            (path, model.to_bytes(precision)?, format!("{precision:?}"))
+        }
+        (None, None) => return Err(UfdnError::Input("give --out FILE or --onnx FILE".into())),
+    };
+    std::fs::write(&path, &bytes).map_err(|e| UfdnError::io(&path, e))?;
+    println!("{} ({what}, {} bytes)", path.display(), bytes.len());
     Ok(())
 }

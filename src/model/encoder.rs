@@ -10,9 +10,9 @@ use super::layers::{DownBlock, ResidualBlock, conv, down_stack, residual_stack};
 /// The VAE encoder.
 #[derive(Module, Debug)]
 pub struct Encoder {
-    trunk: Vec<DownBlock>,
-    residual: Vec<ResidualBlock>,
-    mu: Conv2d,
+    pub(super) trunk: Vec<DownBlock>,
+    pub(super) residual: Vec<ResidualBlock>,
+    pub(super) mu: Conv2d,
     logvar: Conv2d,
 }
 

@@ -10,10 +10,10 @@ use super::layers::{ResidualBlock, UpBlock, concat_code, residual_stack};
 /// The decoder / generator.
 #[derive(Module, Debug)]
 pub struct Generator {
-    layers: Vec<UpBlock>,
-    residual: Vec<ResidualBlock>,
+    pub(super) layers: Vec<UpBlock>,
+    pub(super) residual: Vec<ResidualBlock>,
     #[module(skip)]
-    code_every_layer: bool,
+    pub(super) code_every_layer: bool,
 }
 
 impl GeneratorConfig {

@@ -6,6 +6,7 @@ use burn::tensor::{Device, Tensor};
 use super::config::ModelConfig;
 use super::container::{Container, FileKind};
 use super::encoder_generator::{EncoderGenerator, code_tensor};
+use super::onnx_export::translator_onnx;
 use super::record::{Precision, module_from_bytes, module_to_bytes, to_half};
 use crate::domain::DomainMix;
 use crate::error::{Result, UfdnError};
@@ -58,6 +59,11 @@ impl Model {
         };
         container.push(TRANSLATOR_SECTION, section);
         container.to_bytes()
+    }
+
+    /// The translator (E's mean head and G) as an ONNX file; see [`super::onnx_export`].
+    pub fn to_onnx(&self) -> Result<Vec<u8>> {
+        translator_onnx(&self.net, &self.config, self.steps)
     }
 
     /// Domain names, in code order.

@@ -37,8 +37,8 @@ pub fn linear(input: usize, output: usize, device: &Device) -> Linear {
 /// Convolution, optional BatchNorm, LeakyReLU.
 #[derive(Module, Debug)]
 pub struct DownBlock {
-    conv: Conv2d,
-    norm: Option<BatchNorm>,
+    pub(super) conv: Conv2d,
+    pub(super) norm: Option<BatchNorm>,
 }
 
 impl DownBlock {
@@ -71,9 +71,9 @@ fn normalise(norm: &Option<BatchNorm>, x: Tensor<4>) -> Tensor<4> {
 /// With `code` set, the domain code is tiled and concatenated before the first convolution.
 #[derive(Module, Debug)]
 pub struct ResidualBlock {
-    first: DownBlock,
-    second: Conv2d,
-    norm: Option<BatchNorm>,
+    pub(super) first: DownBlock,
+    pub(super) second: Conv2d,
+    pub(super) norm: Option<BatchNorm>,
 }
 
 impl ResidualBlock {
@@ -129,13 +129,13 @@ fn enlarge(x: Tensor<4>, factor: usize) -> Tensor<4> {
 /// enlargement) is set; the field names keep weights files of transposed generators valid.
 #[derive(Module, Debug)]
 pub struct UpBlock {
-    conv: Option<ConvTranspose2d>,
-    resize_conv: Option<Conv2d>,
-    norm: Option<BatchNorm>,
+    pub(super) conv: Option<ConvTranspose2d>,
+    pub(super) resize_conv: Option<Conv2d>,
+    pub(super) norm: Option<BatchNorm>,
     #[module(skip)]
-    factor: usize,
+    pub(super) factor: usize,
     #[module(skip)]
-    activate: bool,
+    pub(super) activate: bool,
 }
 
 impl UpBlock {

@@ -10,6 +10,7 @@ pub mod image_disc;
 pub mod inference;
 pub mod latent_disc;
 pub mod layers;
+pub mod onnx_export;
 pub mod record;
 
 pub use config::ModelConfig;
