@@ -14,6 +14,10 @@ export class Translator {
   readonly backend: 'webgpu' | 'cpu';
   /** Why WebGPU is not in use (undefined when it is). */
   readonly fallbackReason: string | undefined;
+  /** CPU threads translating (1 on WebGPU and in the single-threaded build). */
+  readonly threads: number;
+  /** Why one thread is used (undefined when the threaded build runs). */
+  readonly threadsReason: string | undefined;
   domains(): string[];
   info(): ModelInfo;
   /** ImageBitmap and VideoFrame inputs are transferred to the worker (closed for the caller). */

@@ -41,7 +41,8 @@ export class Translator {
   /**
    * Loads a model (the package's default when `weights` is omitted) in a new worker.
    * `options.backend`: 'auto' (default: WebGPU on a hardware adapter, else the CPU),
-   * 'webgpu' or 'cpu'.
+   * 'webgpu' or 'cpu'. `options.threads`: CPU threads (default: every core), used on a
+   * cross-origin isolated page (COOP and COEP headers); elsewhere the CPU path has one.
    */
   static async create(weights, options = {}) {
     const translator = new Translator(weights ? new Uint8Array(weights) : null, { ...options });
@@ -103,6 +104,12 @@ export class Translator {
 
   /** Why WebGPU is not in use (undefined when it is). */
   get fallbackReason() { return this.#facts.fallbackReason ?? undefined; }
+
+  /** CPU threads translating (1 on WebGPU and in the single-threaded build). */
+  get threads() { return this.#facts.threads; }
+
+  /** Why one thread is used (undefined when the threaded build runs). */
+  get threadsReason() { return this.#facts.threadsReason ?? undefined; }
 
   /** The model's domain names, in code order. */
   domains() { return [...this.#facts.domains]; }

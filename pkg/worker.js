@@ -1,9 +1,34 @@
 // The wasm translator's own thread: the package's Translator (index.js) starts one of these
 // per translator and sends it requests; translating here never blocks the page.
-import init, { Translator, __debugPanic } from './ufdn.js';
+// It loads one of two builds: ufdn.js (WebGPU and a single-threaded CPU path) or, when the
+// CPU will be used with more than one thread on a cross-origin isolated page,
+// ufdn-threads.js (CPU only, its kernels on a pool of further workers sharing its memory).
+import { whyNotWebGpu } from './webgpu-probe.js';
 
+let wasm = null; // the loaded build's module
 let translator = null;
 let exports = null; // the wasm instance's exports (its memory is measured by `stats`)
+
+/**
+ * The build for `options`: {threaded, threads, why (threads not used), cpuReason (why the
+ * CPU, when the worker found out itself)}.
+ */
+async function chooseBuild(options) {
+  const wanted = options.threads ?? globalThis.navigator?.hardwareConcurrency ?? 1;
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > 64) {
+    throw new Error(`options.threads is ${wanted}: use a whole number from 1 to 64 (default: the number of cores)`);
+  }
+  const single = (why, cpuReason = null) => ({ threaded: false, threads: 1, why, cpuReason });
+  const backend = options.backend ?? 'auto';
+  if (backend !== 'auto' && backend !== 'cpu') return single('the CPU is not in use'); // webgpu, or an error below
+  const cpuReason = backend === 'auto' ? await whyNotWebGpu() : null;
+  if (backend === 'auto' && cpuReason === null) return single('the CPU is not in use');
+  if (wanted === 1) return single('one thread was requested', cpuReason);
+  if (!globalThis.crossOriginIsolated) {
+    return single('the page is not cross-origin isolated (it needs the COOP and COEP headers), so it cannot share memory between threads', cpuReason);
+  }
+  return { threaded: true, threads: wanted, why: null, cpuReason };
+}
 
 /** An ImageData-like object from any accepted input (bitmaps and frames are drawn once). */
 function pixels(input) {
@@ -24,10 +49,14 @@ function imageReply(image) {
 
 const methods = {
   async create(weights, options) {
-    exports = await init();
-    translator = await Translator.create(weights ?? undefined, options ?? undefined);
-    const facts = { backend: translator.backend, fallbackReason: translator.fallbackReason ?? null,
-      domains: translator.domains(), info: translator.info() };
+    const build = await chooseBuild(options ?? {});
+    wasm = build.threaded ? await import('./ufdn-threads.js') : await import('./ufdn.js');
+    exports = await wasm.default();
+    if (build.threaded) await wasm.initThreadPool(build.threads);
+    const backend = build.threaded ? 'cpu' : options?.backend;
+    translator = await wasm.Translator.create(weights ?? undefined, { ...options, backend });
+    const facts = { backend: translator.backend, fallbackReason: build.cpuReason ?? translator.fallbackReason ?? null,
+      threads: build.threads, threadsReason: build.why, domains: translator.domains(), info: translator.info() };
     return [facts, []];
   },
   async translate(image, target) { return imageReply(await translator.translate(pixels(image), target)); },
@@ -36,7 +65,7 @@ const methods = {
     return [latent, [latent.data.buffer]];
   },
   async decode(latent, target) { return imageReply(await translator.decode(latent, target)); },
-  async debugPanic() { __debugPanic(); return [null, []]; },
+  async debugPanic() { wasm.__debugPanic(); return [null, []]; },
   async stats() {
     for (let k = 0; k < 3; k++) {
       globalThis.gc?.(); // exposed only to test browsers

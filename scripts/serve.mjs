@@ -1,5 +1,6 @@
 // A minimal static file server for www/ (and pkg/ under /pkg/), bound to 127.0.0.1, with the
-// page's Content-Security-Policy as a header too. Usage: node scripts/serve.mjs [port]
+// page's Content-Security-Policy as a header too, and cross-origin isolation (COOP/COEP), which
+// shared memory, and so the threaded CPU build, needs. Usage: node scripts/serve.mjs [port]
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, dirname, sep } from 'node:path';
@@ -11,6 +12,7 @@ const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.wasm': 'application/wasm', '.ufdn': 'application/octet-stream', '.json': 'application/json',
   '.png': 'image/png', '.jpg': 'image/jpeg', '.ts': 'text/plain; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8', '.onnx': 'application/octet-stream',
 };
 // The policy is written once, in the page's <meta>; the header adds frame-ancestors, which a
 // <meta> policy cannot carry.
@@ -27,9 +29,14 @@ function requestPath(url) {
   }
 }
 
-/** Serves the page on 127.0.0.1:`port`; `extra` adds [urlPrefix, folder] mounts (tests). */
-export function startServer(port = 8080, extra = []) {
+/**
+ * Serves the page on 127.0.0.1:`port`; `extra` adds [urlPrefix, folder] mounts (tests);
+ * `isolated: false` leaves out COOP/COEP (tests of hosts that do not send them).
+ */
+export function startServer(port = 8080, extra = [], { isolated = true } = {}) {
   const all = [...extra, ...mounts];
+  const isolation = isolated
+    ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   const server = createServer(async (req, res) => {
     const path = requestPath(req.url);
     if (path === null) { res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request path'); return; }
@@ -40,7 +47,7 @@ export function startServer(port = 8080, extra = []) {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': csp, 'cache-control': 'no-cache' });
+        'content-security-policy': csp, 'cache-control': 'no-cache', ...isolation });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -22,6 +22,7 @@ pub mod frame;
 pub mod latent;
 pub mod model;
 pub mod npy;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod onnx;
 pub mod pixels;
 #[cfg(not(target_arch = "wasm32"))]

@@ -7,11 +7,15 @@ const $ = (id) => document.getElementById(id);
 // copies, which keep this thread's work per frame to a millisecond or two.
 const context = (canvas) => canvas.getContext('2d', { willReadFrequently: true });
 const PAGE_SIDE = 256; // webcam frames and photos are scaled to at most this side
+// On the CPU the webcam is translated at the largest side, up to PAGE_SIDE, that holds about
+// 10 frames/s: the side follows the measured frame period (a smoothed average).
+const CPU_FRAME_MS = 100;
+const MIN_CAMERA_SIDE = 64;
 
 // Observable state (also read by the browser tests).
 const state = window.ufdn = {
   ready: false, backend: null, frames: 0, errors: [], lastMs: null, fps: 0,
-  camera: false, target: null,
+  camera: false, target: null, side: null,
 };
 
 let translator = null;
@@ -19,6 +23,7 @@ let target = null;          // a domain name or {a: w, b: 1 - w}
 let stream = null;
 let busy = false;
 let rerun = false;           // the input or target changed during a translation
+let cameraSide = PAGE_SIDE;  // the longer side webcam frames are scaled to
 
 function setStatus(text, isError = false) {
   $('status').textContent = text;
@@ -75,8 +80,8 @@ async function translateInput() {
   rerun = false;
 }
 
-function drawScaled(source, width, height) {
-  const scale = Math.min(1, PAGE_SIDE / Math.max(width, height));
+function drawScaled(source, width, height, side = PAGE_SIDE) {
+  const scale = Math.min(1, side / Math.max(width, height));
   const input = $('input');
   input.width = Math.max(1, Math.round(width * scale));
   input.height = Math.max(1, Math.round(height * scale));
@@ -93,6 +98,7 @@ async function openPhoto(file) {
   try {
     const bitmap = await createImageBitmap(file);
     drawScaled(bitmap, bitmap.width, bitmap.height);
+    showSide();
     bitmap.close();
     await translateInput();
     setStatus(readyText());
@@ -101,13 +107,36 @@ async function openPhoto(file) {
   }
 }
 
+/** The next webcam side on the CPU path, from the smoothed frame period `ms`: a side that
+ * is too slow shrinks in proportion (time follows the pixel count), one well under the
+ * budget grows a step; multiples of 8, from MIN_CAMERA_SIDE to PAGE_SIDE. */
+function nextCameraSide(side, ms) {
+  let next = side;
+  if (ms > CPU_FRAME_MS * 1.05) next = Math.min(side - 8, side * Math.sqrt(CPU_FRAME_MS / ms));
+  else if (ms < CPU_FRAME_MS * 0.7) next = side + 8;
+  return Math.max(MIN_CAMERA_SIDE, Math.min(PAGE_SIDE, Math.floor(next / 8) * 8));
+}
+
+function showSide() {
+  const { width, height } = $('input');
+  state.side = [width, height];
+  const why = translator.backend === 'cpu' && cameraSide < PAGE_SIDE && stream ? ' (lowered on the CPU to hold 10 fps)' : '';
+  $('side').textContent = `${width}×${height} px${why}`;
+}
+
 // Frame loop: the next frame is requested only after the previous translation resolved.
 async function cameraLoop() {
   let windowStart = performance.now(), windowFrames = 0;
+  let last = null, period = null; // frame start time and smoothed period (ms)
   const video = $('video');
   while (stream) {
     if (video.readyState >= 2 && video.videoWidth > 0) {
-      drawScaled(video, video.videoWidth, video.videoHeight);
+      const frameStart = performance.now();
+      if (last !== null) period = period === null ? frameStart - last : 0.7 * period + 0.3 * (frameStart - last);
+      last = frameStart;
+      if (translator.backend === 'cpu' && period !== null) cameraSide = nextCameraSide(cameraSide, period);
+      drawScaled(video, video.videoWidth, video.videoHeight, cameraSide);
+      showSide();
       await translateInput();
       windowFrames += 1;
       const now = performance.now();

@@ -1,6 +1,7 @@
 //! `ufdn bench`: training steps per second and translate milliseconds per image for each
-//! preset on each device, printed as a table.
+//! preset on each device, or the translate speed of one weights file, printed as a table.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
@@ -8,8 +9,9 @@ use clap::Args;
 use crate::data::dataset::Batch;
 use crate::device::DeviceKind;
 use crate::domain::DomainMix;
-use crate::error::Result;
+use crate::error::{Result, UfdnError};
 use crate::frame::{image_tensor, readback};
+use crate::model::Model;
 use crate::model::config::Preset;
 use crate::train::{TrainConfig, Trainer};
 
@@ -30,9 +32,14 @@ pub struct BenchArgs {
     /// Timed translations (after one warm-up).
     #[arg(long, default_value_t = 5)]
     runs: usize,
-    /// Frame side for the web preset's translate timing (the paper preset always uses 64).
-    #[arg(long, default_value_t = 256)]
-    frame: u32,
+    /// Frame sides of the translate timings (a fixed-size model, such as the paper preset,
+    /// always uses its own size).
+    #[arg(long, value_delimiter = ',', default_value = "256")]
+    frames: Vec<u32>,
+    /// Time only the translations of this weights file, at every `--frames` side, without
+    /// training (CPU threads: RAYON_NUM_THREADS).
+    #[arg(long)]
+    weights: Option<PathBuf>,
 }
 
 /// Seconds per call of `f`, after one untimed warm-up call.
@@ -53,7 +60,23 @@ fn synthetic_batch(domains: usize, per_domain: usize, size: usize) -> Batch {
     Batch { images, labels, size, paired: false }
 }
 
-fn bench_one(args: &BenchArgs, preset: Preset, device: DeviceKind) -> Result<(usize, f64, u32, f64)> {
+/// Milliseconds per translation of a `side`² frame by `model`, after a warm-up.
+fn translate_ms(model: &Model, side: u32, runs: usize) -> Result<f64> {
+    let frame = image::RgbImage::from_fn(side, side, |x, y| image::Rgb([x as u8, y as u8, (x ^ y) as u8]));
+    let target = DomainMix::one_hot(1, model.domains().len());
+    let seconds = time_per_call(runs, || {
+        let out = model.translate(image_tensor(&frame, model.device()), &target)?;
+        readback(out).map(|_| ())
+    })?;
+    Ok(seconds * 1e3)
+}
+
+/// The frame sides `model` is timed at.
+fn sides(args: &BenchArgs, model: &Model) -> Vec<u32> {
+    if model.config.fixed_size() { vec![model.config.image_size as u32] } else { args.frames.clone() }
+}
+
+fn bench_one(args: &BenchArgs, preset: Preset, device: DeviceKind) -> Result<(usize, f64, Vec<(u32, f64)>)> {
     let device = device.open()?;
     let domains: Vec<String> = ["photo", "sketch", "paint"].map(String::from).to_vec();
     let model_config = preset.config(domains);
@@ -65,27 +88,61 @@ fn bench_one(args: &BenchArgs, preset: Preset, device: DeviceKind) -> Result<(us
         Ok(())
     })?;
     let model = trainer.model();
-    let side = if model_config.fixed_size() { model_config.image_size as u32 } else { args.frame };
-    let frame = image::RgbImage::from_fn(side, side, |x, y| image::Rgb([x as u8, y as u8, (x ^ y) as u8]));
-    let target = DomainMix::one_hot(1, 3);
-    let translate_s = time_per_call(args.runs, || {
-        let out = model.translate(image_tensor(&frame, model.device()), &target)?;
-        readback(out).map(|_| ())
-    })?;
-    Ok((model.num_params(), 1.0 / step_s, side, translate_s * 1e3))
+    let times = sides(args, &model)
+        .into_iter()
+        .map(|side| Ok((side, translate_ms(&model, side, args.runs)?)))
+        .collect::<Result<_>>()?;
+    Ok((model.num_params(), 1.0 / step_s, times))
 }
 
-/// Runs `ufdn bench`: prints training and translation speed per preset and device as a table.
+/// `ufdn bench --weights`: translate ms and GFLOP/s of one model per device and frame side.
+fn bench_weights(args: &BenchArgs, path: &PathBuf) -> Result<()> {
+    let bytes = std::fs::read(path).map_err(|e| UfdnError::io(path, e))?;
+    let threads = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "all".into());
+    println!("| model | device | CPU threads | frame | GFLOP/frame | translate ms/frame | GFLOP/s |");
+    println!("|---|---|---|---|---|---|---|");
+    for kind in &args.devices {
+        let model = kind.open().and_then(|device| Model::from_bytes(&bytes, &device));
+        let model = match model {
+            Ok(model) => model,
+            Err(e) => {
+                println!("| {} | {kind} | {threads} | - | - | unavailable: {e} | - |", path.display());
+                continue;
+            }
+        };
+        for side in sides(args, &model) {
+            let s = side as usize;
+            let gflop = model.config.translate_flops(s, s).unwrap_or(f64::NAN) / 1e9;
+            let ms = translate_ms(&model, side, args.runs)?;
+            println!(
+                "| {} | {kind} | {threads} | {side}x{side} | {gflop:.2} | {ms:.1} | {:.1} |",
+                model.config.preset,
+                gflop / ms * 1e3
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Runs `ufdn bench`: prints training and translation speed per preset and device as a
+/// table, or with `--weights` the translation speed of that model.
 pub fn run(args: BenchArgs) -> Result<()> {
+    if let Some(path) = &args.weights {
+        return bench_weights(&args, path);
+    }
     println!("| preset | device | E+G params | batch | train steps/s | translate frame | translate ms/image |");
     println!("|---|---|---|---|---|---|---|");
     for preset in &args.presets {
         for device in &args.devices {
             match bench_one(&args, *preset, *device) {
-                Ok((params, steps_per_s, side, ms)) => println!(
-                    "| {preset} | {device} | {params} | {}x3 | {steps_per_s:.3} | {side}x{side} | {ms:.1} |",
-                    args.batch
-                ),
+                Ok((params, steps_per_s, times)) => {
+                    for (side, ms) in times {
+                        println!(
+                            "| {preset} | {device} | {params} | {}x3 | {steps_per_s:.3} | {side}x{side} | {ms:.1} |",
+                            args.batch
+                        );
+                    }
+                }
                 Err(e) => println!("| {preset} | {device} | - | - | unavailable: {e} | - | - |"),
             }
         }

@@ -139,6 +139,10 @@ pub fn info(args: InfoArgs) -> Result<()> {
     } else {
         println!("input: any size (padded to a multiple of {})", c.stride());
     }
+    let side = if c.fixed_size() { c.image_size } else { 256 };
+    if let Some(flops) = c.translate_flops(side, side) {
+        println!("GFLOP per {side}x{side} translation: {:.2}", flops / 1e9);
+    }
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use burn::tensor::{Device, Tensor};
 use super::config::ModelConfig;
 use super::container::{Container, FileKind};
 use super::encoder_generator::{EncoderGenerator, code_tensor};
+#[cfg(not(target_arch = "wasm32"))]
 use super::onnx_export::translator_onnx;
 use super::record::{Precision, module_from_bytes, module_to_bytes, to_half};
 use crate::domain::DomainMix;
@@ -62,6 +63,7 @@ impl Model {
     }
 
     /// The translator (E's mean head and G) as an ONNX file; see [`super::onnx_export`].
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn to_onnx(&self) -> Result<Vec<u8>> {
         translator_onnx(&self.net, &self.config, self.steps)
     }

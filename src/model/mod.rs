@@ -5,11 +5,13 @@ pub mod config;
 pub mod container;
 pub mod encoder;
 pub mod encoder_generator;
+pub mod flops;
 pub mod generator;
 pub mod image_disc;
 pub mod inference;
 pub mod latent_disc;
 pub mod layers;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod onnx_export;
 pub mod record;
 

@@ -8,6 +8,8 @@
 //! module aborts (the package's worker then starts a fresh instance).
 
 mod convert;
+#[cfg(feature = "gpu")]
+mod webgpu;
 
 use std::rc::Rc;
 
@@ -22,36 +24,15 @@ use crate::latent::Latent;
 use crate::model::Model;
 use crate::model::container::unchecked_warning;
 use convert::{image_from_js, image_to_js, latent_from_js, latent_to_js, target_from_js};
+/// `initThreadPool(n)`: starts `n` Web Workers sharing this module's memory, on which
+/// burn-flex's kernels run (the threaded build only; the page must be cross-origin isolated).
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
 
-#[wasm_bindgen(inline_js = r#"
-export async function fetch_default_weights() {
-  const url = new URL('../../default.ufdn', import.meta.url);
-  const response = await fetch(url);
-  if (!response.ok) {
-    throw new Error(`could not load the default model from ${url} (HTTP ${response.status}); serve default.ufdn beside the package's .wasm or pass weights to Translator.create(weights)`);
-  }
-  return new Uint8Array(await response.arrayBuffer());
-}
-export async function webgpu_adapter() {
-  if (!globalThis.navigator?.gpu) return 'this browser offers no WebGPU';
-  const adapter = await navigator.gpu.requestAdapter();
-  if (!adapter) return 'the browser found no WebGPU adapter';
-  const info = adapter.info ?? {};
-  if (adapter.isFallbackAdapter || info.isFallbackAdapter || info.architecture === 'swiftshader') {
-    return `the only WebGPU adapter is a software one (${info.architecture || info.description || 'fallback'}), slower than the CPU path`;
-  }
-  return null;
-}
-export function report_panic(message) {
-  globalThis.ufdnLastPanic = message;
-  console.error(`ufdn panicked: ${message}`);
-}
-"#)]
+#[wasm_bindgen(module = "/src/web/glue.js")]
 extern "C" {
     #[wasm_bindgen(catch)]
     async fn fetch_default_weights() -> std::result::Result<JsValue, JsValue>;
-    /// Why WebGPU should not be used (no API, no adapter, a software adapter), or null.
-    async fn webgpu_adapter() -> JsValue;
     fn report_panic(message: &str);
 }
 
@@ -69,8 +50,9 @@ export type ImageLike = ImageData | { data: Uint8ClampedArray | Uint8Array; widt
 export type Target = string | Record<string, number>;
 /** A latent code as returned by encode(); width/height are the encoded frame's size. */
 export interface Latent { data: Float32Array; shape: number[]; width?: number; height?: number }
-/** Options of Translator.create: which backend to run on (default 'auto'). */
-export interface CreateOptions { backend?: 'auto' | 'webgpu' | 'cpu' }
+/** Options of Translator.create: which backend to run on (default 'auto') and, through the
+ * package's worker on a cross-origin isolated page, how many CPU threads (default: every core). */
+export interface CreateOptions { backend?: 'auto' | 'webgpu' | 'cpu'; threads?: number }
 /** Facts about the loaded model. */
 export interface ModelInfo { preset: string; parameters: number; steps: number; imageSize: number; stride: number; fixedSize: boolean }
 "#;
@@ -80,7 +62,7 @@ fn js_error(error: UfdnError) -> JsValue {
 }
 
 /// A device, its name for JavaScript, and why WebGPU is not in use (None when it is).
-type Backend = (Device, &'static str, Option<String>);
+pub(crate) type Backend = (Device, &'static str, Option<String>);
 
 /// Which backend `Translator.create` should use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,38 +92,19 @@ impl BackendChoice {
     }
 }
 
-thread_local! {
-    /// WebGPU can be initialised once per page: the first result is kept.
-    static WEBGPU: std::cell::RefCell<Option<std::result::Result<Device, String>>> = const { std::cell::RefCell::new(None) };
-}
-
-/// The WebGPU device (initialised on first use), or why it could not be opened.
-async fn webgpu_device() -> std::result::Result<Device, String> {
-    if let Some(result) = WEBGPU.with(|w| w.borrow().clone()) {
-        return result;
-    }
-    let result = Device::wgpu_options().init_async().await.map_err(|e| format!("{e:?}"));
-    WEBGPU.with(|w| w.borrow_mut().get_or_insert(result).clone())
-}
-
 /// Opens the backend `choice` asks for.
 async fn open_backend(choice: BackendChoice) -> Result<Backend> {
-    let cpu = |why: String| Ok((Device::flex(), "cpu", Some(why)));
+    let cpu = |why: &str| Ok((Device::flex(), "cpu", Some(why.to_string())));
     match choice {
-        BackendChoice::Cpu => cpu("the CPU backend was requested".into()),
-        BackendChoice::WebGpu => match webgpu_device().await {
-            Ok(device) => Ok((device, "webgpu", None)),
-            Err(e) => Err(UfdnError::Device(format!("WebGPU could not be opened ({e}): use backend 'auto' or 'cpu'"))),
-        },
-        BackendChoice::Auto => {
-            if let Some(why) = webgpu_adapter().await.as_string() {
-                return cpu(why);
-            }
-            match webgpu_device().await {
-                Ok(device) => Ok((device, "webgpu", None)),
-                Err(e) => cpu(format!("WebGPU could not be opened: {e}")),
-            }
-        }
+        BackendChoice::Cpu => cpu("the CPU backend was requested"),
+        #[cfg(feature = "gpu")]
+        BackendChoice::WebGpu | BackendChoice::Auto => webgpu::open(choice == BackendChoice::Auto).await,
+        #[cfg(not(feature = "gpu"))]
+        BackendChoice::Auto => cpu("this is the CPU-only threaded build"),
+        #[cfg(not(feature = "gpu"))]
+        BackendChoice::WebGpu => Err(UfdnError::Device(
+            "this is the CPU-only threaded build: load ufdn.js for WebGPU, or use backend 'cpu'".into(),
+        )),
     }
 }
 

@@ -1,5 +1,6 @@
 // The wasm Translator through its JavaScript API in Chromium: directly on WebGPU, and
-// through the package's worker on the CPU (SIMD128 build). Results match the native CLI,
+// through the package's worker on the CPU (SIMD128 builds: threaded on this cross-origin
+// isolated page, and single-threaded when asked or not isolated). Results match the native CLI,
 // every input type works, the backend option and the automatic choice say what they did,
 // bad input raises clear errors without breaking the translator, and a panic is reported
 // and survived.
@@ -24,6 +25,7 @@ before(async () => {
       translator: await mod.Translator.create(undefined, { backend: 'webgpu' }),
       Worker: worker.Translator,
       cpu: await worker.Translator.create(undefined, { backend: 'cpu' }),
+      cpu1: await worker.Translator.create(undefined, { backend: 'cpu', threads: 1 }),
     };
     // Decodes a PNG from the page's origin to exact RGBA pixels.
     window.loadPixels = async (url) => {
@@ -65,7 +67,7 @@ test('a real PNG translated in the browser matches native `ufdn translate` (PSNR
   for (const target of [domains[1], `${domains[1]}=0.3,${domains[2] ?? domains[0]}=0.7`]) {
     const name = `native_${target.replace(/[^a-z0-9]/gi, '_')}.png`;
     execFileSync(bin, ['translate', '--weights', join(root, 'pkg/default.ufdn'), '--to', target, fixture, join(tmp, name)]);
-    for (const runtime of ['translator', 'cpu']) {
+    for (const runtime of ['translator', 'cpu', 'cpu1']) {
       const result = await page.evaluate(async ({ target, name, runtime }) => {
         const input = await window.loadPixels('/test-files/chelsea.png');
         const output = await window.api[runtime].translate(input, target);
@@ -75,6 +77,44 @@ test('a real PNG translated in the browser matches native `ufdn translate` (PSNR
       assert.deepEqual(result.size, result.input, `${runtime}: output keeps the input size`);
       assert.ok(result.psnr >= 40, `${runtime} ${target}: PSNR ${result.psnr} dB`);
     }
+  }
+});
+
+test('the CPU path runs on every core when the page is cross-origin isolated, else on one', { timeout: 180_000 }, async () => {
+  const here = await page.evaluate(async () => {
+    const facts = (t) => ({ backend: t.backend, threads: t.threads, why: t.threadsReason ?? null });
+    const gpu = await window.api.Worker.create(undefined, { backend: 'webgpu' });
+    const out = { isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency,
+      cpu: facts(window.api.cpu), cpu1: facts(window.api.cpu1), gpu: facts(gpu) };
+    gpu.terminate();
+    try { await window.api.Worker.create(undefined, { backend: 'cpu', threads: 0 }); out.zero = 'no error'; } catch (e) { out.zero = e.message; }
+    return out;
+  });
+  assert.equal(here.isolated, true);
+  assert.deepEqual(here.cpu, { backend: 'cpu', threads: here.cores, why: null });
+  assert.ok(here.cores >= 2, `a threaded test needs 2 cores, the browser reports ${here.cores}`);
+  assert.deepEqual(here.cpu1, { backend: 'cpu', threads: 1, why: 'one thread was requested' });
+  assert.deepEqual(here.gpu, { backend: 'webgpu', threads: 1, why: 'the CPU is not in use' });
+  assert.match(here.zero, /options.threads is 0: use a whole number from 1 to 64/);
+
+  // A host without COOP/COEP: one thread, and the reason says what the host must send.
+  const plain = await serve({ isolated: false });
+  const other = await browser.newPage();
+  try {
+    await other.goto(`http://127.0.0.1:${plain.server.address().port}/test-files/chelsea.png`);
+    const there = await other.evaluate(async () => {
+      const { Translator } = await import('/pkg/index.js');
+      const t = await Translator.create(undefined, { backend: 'cpu', threads: 2 });
+      const image = await t.translate(new ImageData(32, 24), t.domains()[1]);
+      return { isolated: crossOriginIsolated, threads: t.threads, why: t.threadsReason, size: [image.width, image.height] };
+    });
+    assert.equal(there.isolated, false);
+    assert.equal(there.threads, 1);
+    assert.match(there.why, /not cross-origin isolated \(it needs the COOP and COEP headers\)/);
+    assert.deepEqual(there.size, [32, 24]);
+  } finally {
+    await other.close();
+    plain.server.close();
   }
 });
 

@@ -20,9 +20,9 @@ const BASE_FLAGS = ['--no-sandbox', '--disable-background-networking', '--disabl
   // is not counted, and performance.memory is otherwise coarse and cached.
   '--js-flags=--expose-gc', '--enable-precise-memory-info'];
 
-/** Serves the page on a free port; returns {server, origin}. */
-export async function serve() {
-  const server = await startServer(0, [['/test-files/', tmp]]);
+/** Serves the page on a free port (cross-origin isolated unless `isolated: false`); returns {server, origin}. */
+export async function serve({ isolated = true } = {}) {
+  const server = await startServer(0, [['/test-files/', tmp]], { isolated });
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
 }
 
