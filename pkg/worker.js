@@ -27,6 +27,12 @@ async function chooseBuild(options) {
   if (!globalThis.crossOriginIsolated) {
     return single('the page is not cross-origin isolated (it needs the COOP and COEP headers), so it cannot share memory between threads', cpuReason);
   }
+  // wasm-bindgen-rayon starts its pool from the URLs of this module and of the threaded glue;
+  // a bundler that renamed or inlined the package's files (Vite, webpack) breaks both, so the
+  // threaded build runs only where worker.js is served as published.
+  if (!new URL(import.meta.url).pathname.endsWith('/worker.js')) {
+    return single('the package was bundled, and the threaded build needs its files as published (ufdn-threads.js beside worker.js)', cpuReason);
+  }
   return { threaded: true, threads: wanted, why: null, cpuReason };
 }
 

@@ -81,7 +81,7 @@ for (const config of configs) {
       }
       return data;
     };
-    let run, label;
+    let run, label, used = config.threads;
     if (config.runtime === 'onnxruntime-web') {
       const ort = await import('/ort/ort.all.min.mjs');
       ort.env.wasm.wasmPaths = '/ort/';
@@ -100,7 +100,8 @@ for (const config of configs) {
         const image = new ImageData(pattern(side, 4, (d, v, c, i) => { d[4 * i + c] = v; }), side, side);
         return async () => { await t.translate(image, t.domains()[1]); };
       };
-      label = `${t.backend}${t.threads ? ` ${t.threads} threads` : ''}`;
+      label = t.backend;
+      used = t.backend === 'webgpu' ? undefined : t.threads;
     }
     const ms = {};
     for (const side of sides) {
@@ -110,7 +111,7 @@ for (const config of configs) {
       for (let r = 0; r < n; r++) await once();
       ms[side] = (performance.now() - start) / n;
     }
-    return { ms, label, isolated: crossOriginIsolated };
+    return { ms, label, used, isolated: crossOriginIsolated };
   }, { config, sides, n }).catch((e) => ({ error: e.message.split('\n')[0] }));
   rows.push({ where: 'browser', ...config, ...result });
   await page.context().close();
@@ -131,7 +132,7 @@ for (const r of rows) {
   }
   const anchor = r.runtime.startsWith('ufdn') ? anchorOf(r) : null;
   const ratio = (s) => (anchor && !anchor.error ? fmt(r.ms[s] / anchor.ms[s], 2) : '');
-  const threads = r.threads ?? '–';
+  const threads = r.used ?? r.threads ?? '–';
   console.log(`| ${r.where} | ${r.runtime} | ${r.label ?? r.backend} | ${threads} | ${sides.map((s) => fmt(r.ms[s])).join(' | ')} | `
     + `${sides.map((s) => fmt((gflop[s] / r.ms[s]) * 1e3)).join(' | ')} | ${sides.map(ratio).join(' | ')} |`);
 }

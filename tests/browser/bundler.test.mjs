@@ -22,7 +22,8 @@ try {
   const out = await t.translate(image, t.domains()[1]);
   let varied = false;
   for (let i = 4; i < out.data.length; i += 4) varied ||= out.data[i] !== out.data[0];
-  window.result = { width: out.width, height: out.height, backend: t.backend, domains: t.domains(), varied };
+  window.result = { width: out.width, height: out.height, backend: t.backend, domains: t.domains(), varied,
+    threads: t.threads, threadsReason: t.threadsReason };
 } catch (e) {
   window.result = { error: String(e?.message ?? e) };
 }
@@ -72,6 +73,9 @@ for (const [name, path] of [['a Vite build', '/vite/'], ['a plain module page on
     assert.equal(result.error, undefined, result.error);
     assert.deepEqual([result.width, result.height], [40, 24]);
     assert.equal(result.backend, 'cpu');
+    // The page is cross-origin isolated: the published files run threaded; a bundle cannot.
+    if (path === '/plain/') assert.ok(result.threads >= 2, JSON.stringify(result));
+    else assert.match(result.threadsReason, /the package was bundled/);
     assert.ok(result.domains.length >= 2 && result.varied, JSON.stringify(result));
     assert.deepEqual(foreignRequests(requests, origin), []);
     await page.close();
