@@ -1,6 +1,6 @@
 //! The `ufdn` binary end to end on a tiny model and real image files: build, train with
-//! samples and checkpoints, resume, paired losses, translate, encode, info, and one-line
-//! errors.
+//! samples and checkpoints, resume, paired losses, translate, encode, info, bench, export,
+//! and one-line errors.
 
 mod common;
 
@@ -228,4 +228,26 @@ fn build_train_resume_translate_encode_info() {
         &["train", "--data", s(&data.join("train")), "--out", s(&dir.join("run3")), "--preset", "huge"],
         "invalid value 'huge' for '--preset <PRESET>' [possible values: paper, web, web2]",
     );
+}
+
+#[test]
+fn bench_and_info_report_the_shipped_models_arithmetic_and_export_needs_one_output() {
+    let weights = Path::new(env!("CARGO_MANIFEST_DIR")).join("pkg/default.ufdn");
+    let config = ufdn::ModelConfig::web2(common::domains());
+    let gflop = |side| config.translate_flops(side, side).unwrap() / 1e9;
+    let info = ok(&["info", s(&weights)]);
+    assert!(info.contains(&format!("GFLOP per 256x256 translation: {:.2}", gflop(256))), "{info}");
+    let table = ok(&["bench", "--weights", s(&weights), "--devices", "flex", "--frames", "32,64", "--runs", "1"]);
+    for side in [32, 64] {
+        let row =
+            table.lines().find(|l| l.contains(&format!("| {side}x{side} |"))).unwrap_or_else(|| panic!("{table}"));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(&cells[1..3], ["web2", "flex"], "{row}");
+        assert_eq!(cells[5], format!("{:.2}", gflop(side)), "{row}");
+        let ms: f64 = cells[6].parse().unwrap();
+        let rate: f64 = cells[7].parse().unwrap();
+        assert!(ms > 0.0 && (rate - gflop(side) / ms * 1e3).abs() <= 0.05 + 0.01 * rate, "{row}");
+    }
+    fails(&["export", "--weights", s(&weights)], "--out");
+    fails(&["export", "--weights", s(&weights), "--onnx", "x.onnx", "--half"], "--half");
 }
