@@ -76,7 +76,14 @@ fn sides(args: &BenchArgs, model: &Model) -> Vec<u32> {
     if model.config.fixed_size() { vec![model.config.image_size as u32] } else { args.frames.clone() }
 }
 
-fn bench_one(args: &BenchArgs, preset: Preset, device: DeviceKind) -> Result<(usize, f64, Vec<(u32, f64)>)> {
+/// One preset on one device: E+G parameters, training steps/s, and (frame side, translate ms).
+struct PresetSpeed {
+    params: usize,
+    steps_per_s: f64,
+    translate_ms: Vec<(u32, f64)>,
+}
+
+fn bench_one(args: &BenchArgs, preset: Preset, device: DeviceKind) -> Result<PresetSpeed> {
     let device = device.open()?;
     let domains: Vec<String> = ["photo", "sketch", "paint"].map(String::from).to_vec();
     let model_config = preset.config(domains);
@@ -92,7 +99,7 @@ fn bench_one(args: &BenchArgs, preset: Preset, device: DeviceKind) -> Result<(us
         .into_iter()
         .map(|side| Ok((side, translate_ms(&model, side, args.runs)?)))
         .collect::<Result<_>>()?;
-    Ok((model.num_params(), 1.0 / step_s, times))
+    Ok(PresetSpeed { params: model.num_params(), steps_per_s: 1.0 / step_s, translate_ms: times })
 }
 
 /// `ufdn bench --weights`: translate ms and GFLOP/s of one model per device and frame side.
@@ -135,11 +142,11 @@ pub fn run(args: BenchArgs) -> Result<()> {
     for preset in &args.presets {
         for device in &args.devices {
             match bench_one(&args, *preset, *device) {
-                Ok((params, steps_per_s, times)) => {
-                    for (side, ms) in times {
+                Ok(speed) => {
+                    for (side, ms) in &speed.translate_ms {
                         println!(
-                            "| {preset} | {device} | {params} | {}x3 | {steps_per_s:.3} | {side}x{side} | {ms:.1} |",
-                            args.batch
+                            "| {preset} | {device} | {} | {}x3 | {:.3} | {side}x{side} | {ms:.1} |",
+                            speed.params, args.batch, speed.steps_per_s
                         );
                     }
                 }
