@@ -232,7 +232,7 @@ fn build_train_resume_translate_encode_info() {
 
 #[test]
 fn bench_and_info_report_the_shipped_models_arithmetic_and_export_needs_one_output() {
-    let weights = Path::new(env!("CARGO_MANIFEST_DIR")).join("pkg/default.ufdn");
+    let weights = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/default.ufdn");
     let config = ufdn::ModelConfig::web2(common::domains());
     let gflop = |side| config.translate_flops(side, side).unwrap() / 1e9;
     let info = ok(&["info", s(&weights)]);

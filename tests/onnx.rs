@@ -79,7 +79,7 @@ fn check_onnx(weights: &Path, dir: &Path, what: &str) {
 #[test]
 fn the_shipped_model_exported_to_onnx_runs_in_onnxruntime_as_in_ufdn() {
     let dir = temp_dir("onnx_shipped");
-    let weights = Path::new(env!("CARGO_MANIFEST_DIR")).join("pkg/default.ufdn");
+    let weights = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/default.ufdn");
     check_onnx(&weights, &dir, "shipped model");
 }
 
