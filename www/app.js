@@ -230,9 +230,11 @@ function wireInputs() {
 async function main() {
   wireInputs();
   try {
-    // ?backend=webgpu|cpu overrides the automatic choice (tests use it).
-    const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
-    translator = await Translator.create(undefined, { backend });
+    // ?backend=webgpu|cpu overrides the automatic choice, ?threads=n the CPU threads (tests
+    // and benchmarks use them).
+    const query = new URLSearchParams(location.search);
+    const threads = query.has('threads') ? Number(query.get('threads')) : undefined;
+    translator = await Translator.create(undefined, { backend: query.get('backend') ?? 'auto', threads });
     translator.onrestart = (why) => setStatus(`${why}. A fresh translator took over; the page goes on.`, true);
   } catch (e) {
     setStatus(`The translator could not start: ${e.message}`, true);
