@@ -35,7 +35,7 @@ for (const threads of [1, 2]) {
   const table = execFileSync(bin, ['bench', '--weights', weights, '--devices', 'flex', '--frames', sides.join(','),
     '--runs', String(runs)], { env, encoding: 'utf8' });
   const ms = {};
-  for (const line of table.split('\n').filter((l) => l.startsWith('| web') || l.startsWith('| '))) {
+  for (const line of table.split('\n').filter((l) => l.startsWith('| '))) {
     const cells = line.split('|').map((c) => c.trim());
     const side = Number(cells[4]?.split('x')[0]);
     if (!sides.includes(side)) continue;
@@ -51,10 +51,8 @@ for (const threads of [1, 2]) {
 
 // In the browser: a fresh page per configuration (onnxruntime-web fixes its thread count
 // at its first session).
-const { server, origin } = await (async () => {
-  const server = await startServer(0, [['/ort/', join(root, 'node_modules/onnxruntime-web/dist')], ['/bench-files/', dir]]);
-  return { server, origin: `http://127.0.0.1:${server.address().port}` };
-})();
+const server = await startServer(0, [['/ort/', join(root, 'node_modules/onnxruntime-web/dist')], ['/bench-files/', dir]]);
+const origin = `http://127.0.0.1:${server.address().port}`;
 const browser = await launch({ webgpu: true });
 const configs = [
   { runtime: 'onnxruntime-web', backend: 'wasm', threads: 1 },

@@ -2,6 +2,7 @@
 //! path and G (norms, activations and the code tiling add well under 1 % to them).
 
 use super::config::{ConvSpec, ModelConfig, Upsample};
+use super::layers::ResidualBlock;
 
 /// Output sides and multiply-adds of `spec` on an `input`-channel map of sides `side`.
 fn conv(side: (usize, usize), input: usize, spec: &ConvSpec) -> Option<((usize, usize), f64)> {
@@ -24,7 +25,7 @@ impl ModelConfig {
             let (out, m) = conv(side, channels, spec)?;
             (side, channels, total) = (out, spec.channels, total + m);
         }
-        let block = ConvSpec::new(channels, 3, 1, 1);
+        let block = ResidualBlock::conv_spec(channels);
         total += 2.0 * self.encoder.residual_blocks as f64 * macs(side, channels, &block);
         let (out, m) = conv(side, channels, &self.encoder.latent)?;
         (side, channels, total) = (out, self.encoder.latent.channels, total + m);
@@ -45,7 +46,7 @@ impl ModelConfig {
             (side, channels, total) = (out, spec.channels, total + m);
             if i == 0 {
                 let code = if g.code_every_layer { domains } else { 0 };
-                let block = ConvSpec::new(channels, 3, 1, 1);
+                let block = ResidualBlock::conv_spec(channels);
                 let per_block = macs(side, channels + code, &block) + macs(side, channels, &block);
                 total += g.residual_blocks as f64 * per_block;
             }

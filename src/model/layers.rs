@@ -77,9 +77,14 @@ pub struct ResidualBlock {
 }
 
 impl ResidualBlock {
+    /// Both convolutions of a block of `channels` width (the first also reads the code).
+    pub const fn conv_spec(channels: usize) -> ConvSpec {
+        ConvSpec::new(channels, 3, 1, 1)
+    }
+
     /// A block of `channels` width whose first convolution also reads `code` extra channels.
     pub fn new(channels: usize, code: usize, batch_norm: bool, device: &Device) -> Self {
-        let spec = ConvSpec::new(channels, 3, 1, 1);
+        let spec = Self::conv_spec(channels);
         Self {
             first: DownBlock::new(channels + code, &spec, batch_norm, device),
             second: conv(channels, &spec, device),

@@ -40,6 +40,23 @@ impl Lowering {
         Ok(self.graph.weight(name, &dims, &readback(tensor)?))
     }
 
+    /// A `Conv` or `ConvTranspose` node reading `x`, with its weight and bias as constants.
+    fn conv_node(
+        &mut self,
+        op: &str,
+        name: &str,
+        x: &str,
+        (weight, bias): (Tensor<4>, Option<Tensor<1>>),
+        attrs: Vec<(&str, Attr)>,
+    ) -> Result<String> {
+        let w = self.weight(&format!("{name}.weight"), weight)?;
+        let b = match bias {
+            Some(bias) => self.weight(&format!("{name}.bias"), bias)?,
+            None => String::new(),
+        };
+        Ok(self.graph.node(op, &[x, &w, &b], &attrs, None))
+    }
+
     /// Convolution `[batch, in, h, w]` → `[batch, out, h', w']`.
     fn conv(&mut self, name: &str, x: &str, conv: &Conv2d) -> Result<String> {
         let pads = match conv.padding {
@@ -49,38 +66,19 @@ impl Lowering {
                 return Err(UfdnError::Input(format!("{name}: 'same' padding has no ONNX export")));
             }
         };
-        let w = self.weight(&format!("{name}.weight"), conv.weight.val())?;
-        let b = match &conv.bias {
-            Some(bias) => self.weight(&format!("{name}.bias"), bias.val())?,
-            None => String::new(),
-        };
-        let attrs = [
-            ("kernel_shape", ints(&conv.kernel_size)),
-            ("strides", ints(&conv.stride)),
-            ("dilations", ints(&conv.dilation)),
-            ("group", Attr::Int(conv.groups as i64)),
-            ("pads", ints(&pads)),
-        ];
-        Ok(self.graph.node("Conv", &[x, &w, &b], &attrs, None))
+        let mut attrs = window(&conv.kernel_size, &conv.stride, &conv.dilation, conv.groups);
+        attrs.push(("pads", ints(&pads)));
+        let params = (conv.weight.val(), conv.bias.as_ref().map(|b| b.val()));
+        self.conv_node("Conv", name, x, params, attrs)
     }
 
     /// Transposed convolution `[batch, in, h, w]` → `[batch, out, h · stride, w · stride]`.
     fn conv_transposed(&mut self, name: &str, x: &str, conv: &ConvTranspose2d) -> Result<String> {
-        let w = self.weight(&format!("{name}.weight"), conv.weight.val())?;
-        let b = match &conv.bias {
-            Some(bias) => self.weight(&format!("{name}.bias"), bias.val())?,
-            None => String::new(),
-        };
         let [ph, pw] = conv.padding;
-        let attrs = [
-            ("kernel_shape", ints(&conv.kernel_size)),
-            ("strides", ints(&conv.stride)),
-            ("dilations", ints(&conv.dilation)),
-            ("group", Attr::Int(conv.groups as i64)),
-            ("pads", ints(&[ph, pw, ph, pw])),
-            ("output_padding", ints(&conv.padding_out)),
-        ];
-        Ok(self.graph.node("ConvTranspose", &[x, &w, &b], &attrs, None))
+        let mut attrs = window(&conv.kernel_size, &conv.stride, &conv.dilation, conv.groups);
+        attrs.extend([("pads", ints(&[ph, pw, ph, pw])), ("output_padding", ints(&conv.padding_out))]);
+        let params = (conv.weight.val(), conv.bias.as_ref().map(|b| b.val()));
+        self.conv_node("ConvTranspose", name, x, params, attrs)
     }
 
     /// BatchNorm with running statistics (or `x` itself without a norm); same shape.
@@ -149,6 +147,16 @@ impl Lowering {
         let h = self.norm(&format!("{name}.norm"), h, &block.norm)?;
         Ok(if block.activate { self.leaky_relu(&h) } else { h })
     }
+}
+
+/// The attributes a convolution and a transposed convolution share.
+fn window(kernel: &[usize; 2], stride: &[usize; 2], dilation: &[usize; 2], groups: usize) -> Vec<(&'static str, Attr)> {
+    vec![
+        ("kernel_shape", ints(kernel)),
+        ("strides", ints(stride)),
+        ("dilations", ints(dilation)),
+        ("group", Attr::Int(groups as i64)),
+    ]
 }
 
 /// An integer-list attribute.

@@ -127,12 +127,13 @@ impl Graph {
     /// returns the name of its single output, which is `output` when given.
     pub fn node(&mut self, op: &str, inputs: &[&str], attrs: &[(&str, Attr)], output: Option<&str>) -> String {
         self.names += 1;
-        let out = output.map_or_else(|| format!("{op}_{}", self.names), str::to_string);
+        let name = format!("{op}_{}", self.names);
+        let out = output.map_or_else(|| name.clone(), str::to_string);
         let mut n = Message::new();
         for input in inputs {
             n.string(1, input);
         }
-        n.string(2, &out).string(3, &format!("{op}_{}", self.names)).string(4, op);
+        n.string(2, &out).string(3, &name).string(4, op);
         for (name, value) in attrs {
             n.message(5, &value.proto(name));
         }

@@ -92,9 +92,14 @@ impl BackendChoice {
     }
 }
 
+/// The CPU backend, used because of `why`.
+fn cpu_backend(why: impl Into<String>) -> Result<Backend> {
+    Ok((Device::flex(), "cpu", Some(why.into())))
+}
+
 /// Opens the backend `choice` asks for.
 async fn open_backend(choice: BackendChoice) -> Result<Backend> {
-    let cpu = |why: &str| Ok((Device::flex(), "cpu", Some(why.to_string())));
+    let cpu = cpu_backend;
     match choice {
         BackendChoice::Cpu => cpu("the CPU backend was requested"),
         #[cfg(feature = "gpu")]

@@ -4,7 +4,7 @@
 use burn::tensor::Device;
 use wasm_bindgen::prelude::*;
 
-use super::Backend;
+use super::{Backend, cpu_backend as cpu};
 use crate::error::{Result, UfdnError};
 
 #[wasm_bindgen(module = "/pkg/webgpu-probe.js")]
@@ -31,7 +31,6 @@ async fn device() -> std::result::Result<Device, String> {
 /// WebGPU; with `fall_back` (backend 'auto'), the CPU when there is no hardware adapter or
 /// the device cannot be opened, else an error.
 pub(super) async fn open(fall_back: bool) -> Result<Backend> {
-    let cpu = |why: String| Ok((Device::flex(), "cpu", Some(why)));
     if fall_back && let Some(why) = why_not_webgpu().await.as_string() {
         return cpu(why);
     }
