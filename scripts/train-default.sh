@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The default model's recipe as one command: build the CLI, build the dataset from packaged
-# photos (data/, unless it exists), train the web2 preset with configs/web2.toml, export it in
-# f16 and evaluate it on the held-out split and frames.
+# photos (data/, unless it exists), train the web2 preset with configs/web2.toml, fine-tune
+# it with configs/web2-sharp.toml (the detail loss), export it in f16 and evaluate it on the
+# held-out split and frames.
 #   scripts/train-default.sh [OUT]      (default OUT: runs/web2)
-# Interrupted? Run it again: it resumes from OUT/checkpoint.ufdn.
-# Writes OUT/default.ufdn (the model as shipped in assets/) and OUT/eval/ (report.md, grid.png,
-# grid-256.png).
+# Interrupted? Run it again: each stage resumes from its checkpoint.ufdn.
+# Writes OUT/weights.ufdn (first stage), OUT/sharp/ (second stage), OUT/default.ufdn (the
+# model as shipped in assets/) and OUT/eval/ (report.md, grid.png, grid-256.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/web2}
@@ -14,10 +15,16 @@ cargo build --release --locked
 ufdn=${CARGO_TARGET_DIR:-target}/release/ufdn
 
 [ -d data/train ] || "$ufdn" data build --out data --size 128 --crops 24
-resume=()
-[ -f "$out/checkpoint.ufdn" ] && resume=(--resume)
-start=$(date +%s)
-"$ufdn" train --data data/train --out "$out" --config configs/web2.toml "${resume[@]}"
-echo "training took $(( $(date +%s) - start )) s"
-"$ufdn" export --weights "$out/weights.ufdn" --out "$out/default.ufdn" --half
+# Continues a stage from its checkpoint, or starts it with the given arguments.
+stage() {
+  local dir=$1 config=$2; shift 2
+  local start=(--resume)
+  [ -f "$dir/checkpoint.ufdn" ] || start=("$@")
+  local t0=$(date +%s)
+  "$ufdn" train --data data/train --out "$dir" --config "$config" "${start[@]}"
+  echo "$dir: this leg took $(( $(date +%s) - t0 )) s"
+}
+stage "$out" configs/web2.toml
+stage "$out/sharp" configs/web2-sharp.toml --init "$out/weights.ufdn"
+"$ufdn" export --weights "$out/sharp/weights.ufdn" --out "$out/default.ufdn" --half
 "$ufdn" eval --weights "$out/default.ufdn" --data data --out "$out/eval"

@@ -168,7 +168,8 @@ fn build_train_resume_translate_encode_info() {
     // Paired losses: trained where every domain holds the same file names, refused at once
     // where none match.
     let both = Ramp::new(1.0, 1.0, 0);
-    let weights_paired = LossWeights { paired_translation: both, latent_alignment: both, ..config.loss_weights };
+    let weights_paired =
+        LossWeights { paired_translation: both, latent_alignment: both, detail: both, ..config.loss_weights };
     let paired = TrainConfig { loss_weights: weights_paired, ..config.clone() };
     let paired_config = dir.join("paired.toml");
     std::fs::write(&paired_config, toml::to_string(&paired).unwrap()).unwrap();
@@ -176,7 +177,15 @@ fn build_train_resume_translate_encode_info() {
     ok(&["train", "--data", s(&train_dir), "--out", s(&paired_run), "--steps", "2", "--config", s(&paired_config)]);
     let log = std::fs::read_to_string(paired_run.join("losses.csv")).unwrap();
     let last: Vec<f32> = log.lines().last().unwrap().split(',').map(|v| v.parse().unwrap()).collect();
-    assert!(last[11] > 0.0 && last[12] > 0.0, "paired losses should be logged: {log}");
+    assert!(last[11] > 0.0 && last[12] > 0.0 && last[13] > 0.0, "paired and detail losses should be logged: {log}");
+    // Fine-tuning the paired run's model: a new run from its weights, counting from step 0.
+    let tuned = dir.join("run_tuned");
+    let weights_paired_run = paired_run.join("weights.ufdn");
+    let tune = ["train", "--data", s(&train_dir), "--out", s(&tuned), "--config", s(&paired_config)];
+    ok(&[&tune[..], &["--init", s(&weights_paired_run), "--steps", "1"]].concat());
+    assert!(ok(&["info", s(&tuned.join("weights.ufdn"))]).contains("steps trained: 1"));
+    fails(&[&tune[..], &["--init", s(&weights_paired_run), "--resume"]].concat(), "cannot be used with");
+    fails(&[&tune[..], &["--init", s(&dir.join("absent.ufdn"))]].concat(), "absent.ufdn");
     let unpaired = dir.join("unpaired");
     for domain in ["photo", "sketch", "paint"] {
         std::fs::create_dir_all(unpaired.join(domain)).unwrap();

@@ -6,6 +6,11 @@ mod common;
 use burn::tensor::Device;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use ufdn::domain::DomainMix;
+use ufdn::model::Model;
+use ufdn::model::config::Preset;
+use ufdn::model::record::Precision;
+use ufdn::train::TrainConfig;
 use ufdn::train::Trainer;
 use ufdn::train::checkpoint::Checkpoint;
 use ufdn::train::config::GroupRates;
@@ -49,4 +54,55 @@ fn resume_continues_step_count_schedules_and_optimizer_state() {
             assert!((x - y).abs() <= 1e-5 * x.abs().max(1.0), "{a:?} vs {b:?}");
         }
     }
+}
+
+#[test]
+fn fine_tuning_starts_from_the_files_translator_at_step_zero() {
+    let data = dataset("fine_tune");
+    let cfg = config(GroupRates { translator: 1e-3, latent_disc: 1e-3, image_disc: 1e-3 }, LossWeights::OFFICIAL);
+    let device = Device::flex();
+    let mut trained = Trainer::new(cfg.clone(), common::tiny_config(), &device).unwrap();
+    let mut rng = StdRng::seed_from_u64(5);
+    for _ in 0..3 {
+        trained.step(&data.sample(4, &mut rng));
+    }
+    let dir = common::temp_dir("fine_tune_files");
+    let (checkpoint, weights) = (dir.join("checkpoint.ufdn"), dir.join("weights.ufdn"));
+    std::fs::write(&checkpoint, trained.checkpoint_bytes().unwrap()).unwrap();
+    std::fs::write(&weights, trained.model().to_bytes(Precision::F32).unwrap()).unwrap();
+
+    // The trained model's translation of real crops [batch, 3, 32, 32] to domain 1, and the
+    // largest difference of another model's from it.
+    let x = data.sample(2, &mut rng).to_tensor(&device);
+    let to_sketch = |model: Model| -> Vec<f32> {
+        model.translate(x.clone(), &DomainMix::one_hot(1, 3)).unwrap().into_data().try_to_vec().unwrap()
+    };
+    let want = to_sketch(trained.model());
+    let off = |got: Vec<f32>| got.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    let cfg = trained.config.clone();
+    for file in [&weights, &checkpoint] {
+        // Loaded for inference, checkpoint and weights translate alike.
+        let loaded = Model::from_bytes(&std::fs::read(file).unwrap(), &device).unwrap();
+        assert!(off(to_sketch(loaded)) <= 1e-6, "{}", file.display());
+        let tuned = Trainer::fine_tune(cfg.clone(), file, &device).unwrap();
+        assert_eq!(tuned.step_count(), 0, "{}", file.display());
+        let diff = off(to_sketch(tuned.model()));
+        assert!(diff <= 1e-6, "{}: {diff}", file.display());
+    }
+    // Untrained weights translate differently: the comparison above can fail.
+    let fresh = Trainer::new(cfg.clone(), common::tiny_config(), &device).unwrap();
+    let diff = off(to_sketch(fresh.model()));
+    assert!(diff > 1e-3, "fresh and trained weights agree to {diff}");
+
+    // Other domains, another architecture or a file that is no model are refused by name.
+    let renamed = TrainConfig { domains: vec!["a".into(), "b".into(), "c".into()], ..cfg.clone() };
+    let error = Trainer::fine_tune(renamed, &weights, &device).err().unwrap().to_string();
+    assert!(error.contains("fine-tune on the file's domains"), "{error}");
+    let paper = TrainConfig { model: None, preset: Preset::Paper, ..cfg.clone() };
+    let error = Trainer::fine_tune(paper, &weights, &device).err().unwrap().to_string();
+    assert!(error.contains("holds a 'tiny' model") && error.contains("fine-tune with the file's preset"), "{error}");
+    let junk = dir.join("junk.ufdn");
+    std::fs::write(&junk, b"not a model at all").unwrap();
+    let error = Trainer::fine_tune(cfg, &junk, &device).err().unwrap().to_string();
+    assert!(error.contains("junk.ufdn"), "{error}");
 }

@@ -28,6 +28,10 @@ pub struct TrainArgs {
     /// Continue from OUT/checkpoint.ufdn (step count, optimizers and schedules).
     #[arg(long)]
     resume: bool,
+    /// Start E and G from this weights or checkpoint file (fine-tuning, e.g. of the default
+    /// model): the architecture and domains are the file's, the step count starts at 0.
+    #[arg(long, conflicts_with = "resume")]
+    init: Option<PathBuf>,
     /// Images for sample grids (default: the sibling test/ split, if any).
     #[arg(long)]
     samples: Option<PathBuf>,
@@ -118,6 +122,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         samples: args.samples,
         out: args.out.clone(),
         progress: !args.no_progress && std::io::stderr().is_terminal(),
+        init: args.init.clone(),
     };
     let model = run_training(config, checkpoint, &opts)?;
     println!("trained {} steps; weights: {}", model.steps, args.out.join("weights.ufdn").display());

@@ -3,12 +3,14 @@
 
 use std::path::Path;
 
+use burn::module::Module;
 use burn::optim::ModuleOptimizer;
 use burn::tensor::{Bytes, Device};
 
 use super::config::TrainConfig;
 use super::trainer::Trainer;
 use crate::error::{Result, UfdnError};
+use crate::model::ModelConfig;
 use crate::model::container::{Container, FileKind, unchecked_warning};
 use crate::model::inference::TRANSLATOR_SECTION;
 use crate::model::record::{module_from_bytes, module_to_bytes};
@@ -48,7 +50,9 @@ impl Trainer {
     pub fn checkpoint_bytes(&self) -> Result<Vec<u8>> {
         let extra = serde_json::to_value(&self.config).map_err(|e| UfdnError::Weights(e.to_string()))?;
         let mut container = Container::new(FileKind::Checkpoint, self.model_config.clone(), self.step, extra);
-        container.push(TRANSLATOR_SECTION, module_to_bytes(self.translator.clone())?);
+        // `valid()` first merges BatchNorm's last running-statistics update, which a record
+        // of the training module would miss: the checkpoint translates as weights.ufdn does.
+        container.push(TRANSLATOR_SECTION, module_to_bytes(self.translator.valid())?);
         container.push(LATENT_DISC, module_to_bytes(self.latent_disc.clone())?);
         container.push(IMAGE_DISC, module_to_bytes(self.image_disc.clone())?);
         container.push(OPT_TRANSLATOR, optimizer_bytes(&self.opt_translator)?);
@@ -64,13 +68,7 @@ impl Trainer {
         let Checkpoint { container, config: saved, .. } = checkpoint;
         let config = config.unwrap_or(saved);
         let model_config = container.header.config.clone();
-        let requested = config.model_config(model_config.domains.clone())?;
-        if requested != model_config {
-            return Err(UfdnError::Input(format!(
-                "the checkpoint holds a '{}' model ({}px) but the configuration asks for '{}' ({}px): resume with the checkpoint's preset or start a new --out",
-                model_config.preset, model_config.image_size, requested.preset, requested.image_size
-            )));
-        }
+        check_architecture(&config, &model_config, "resume with the checkpoint's preset or start a new --out")?;
         let mut trainer = Trainer::new(config, model_config, device)?;
         trainer.translator = module_from_bytes(trainer.translator, container.section(TRANSLATOR_SECTION)?)?;
         trainer.latent_disc = module_from_bytes(trainer.latent_disc, container.section(LATENT_DISC)?)?;
@@ -81,6 +79,46 @@ impl Trainer {
         trainer.step = container.header.steps;
         Ok(trainer)
     }
+
+    /// A new run whose E and G start from the weights or checkpoint file at `init`
+    /// (fine-tuning a trained model on new data or with another recipe); D_v, D_x and the
+    /// optimisers start fresh, at step 0. The architecture and domains are the file's.
+    pub fn fine_tune(config: TrainConfig, init: &Path, device: &Device) -> Result<Self> {
+        let bytes = std::fs::read(init).map_err(|e| UfdnError::io(init, e))?;
+        let named = |e: UfdnError| match e {
+            UfdnError::Weights(message) => UfdnError::Weights(format!("{}: {message}", init.display())),
+            other => other,
+        };
+        let container = Container::from_bytes(&bytes).map_err(named)?;
+        let model_config = container.header.config.clone();
+        if !config.domains.is_empty() && config.domains != model_config.domains {
+            return Err(UfdnError::Input(format!(
+                "{} translates between {:?} but the configuration asks for {:?}: fine-tune on the file's domains, or train a new model",
+                init.display(),
+                model_config.domains,
+                config.domains
+            )));
+        }
+        check_architecture(&config, &model_config, "fine-tune with the file's preset")?;
+        let mut trainer = Trainer::new(config, model_config, device)?;
+        trainer.translator =
+            module_from_bytes(trainer.translator, container.section(TRANSLATOR_SECTION).map_err(named)?)
+                .map_err(named)?;
+        Ok(trainer)
+    }
+}
+
+/// Checks that `config` asks for the architecture a file holds (`held`); `advice` ends the
+/// error otherwise.
+fn check_architecture(config: &TrainConfig, held: &ModelConfig, advice: &str) -> Result<()> {
+    let requested = config.model_config(held.domains.clone())?;
+    if requested == *held {
+        return Ok(());
+    }
+    Err(UfdnError::Input(format!(
+        "the file holds a '{}' model ({}px) but the configuration asks for '{}' ({}px): {advice}",
+        held.preset, held.image_size, requested.preset, requested.image_size
+    )))
 }
 
 /// A checkpoint file, read, checked and parsed once.

@@ -26,6 +26,9 @@ pub struct RunOptions {
     pub out: PathBuf,
     /// Draw a progress bar (off: a plain line per checkpoint).
     pub progress: bool,
+    /// Weights or checkpoint whose E and G a new run starts from (fine-tuning); the
+    /// architecture and domains are then the file's. Ignored when resuming.
+    pub init: Option<PathBuf>,
 }
 
 /// The loss log's header: the names of [`StepLosses`]' fields, in order.
@@ -80,7 +83,8 @@ fn summary(l: &StepLosses) -> String {
     )
 }
 
-/// A fresh trainer, or the one `resume` holds, on `config`'s device.
+/// A fresh trainer, the one `resume` holds, or one whose E and G start from `opts.init`, on
+/// `config`'s device.
 fn start_trainer(
     config: TrainConfig,
     resume: Option<Checkpoint>,
@@ -93,6 +97,9 @@ fn start_trainer(
             eprintln!("warning: {}: {warning}", paths.checkpoint().display());
         }
         return Trainer::resume(checkpoint, Some(config), &device);
+    }
+    if let Some(init) = &opts.init {
+        return Trainer::fine_tune(config, init, &device);
     }
     let domains = if config.domains.is_empty() { discover_domains(&opts.data)? } else { config.domains.clone() };
     let model_config = config.model_config(domains)?;

@@ -68,6 +68,12 @@ pub struct LossWeights {
     /// mean over domains of the same content, over the spread of all codes. 0 unless given.
     #[serde(default)]
     pub latent_alignment: Ramp,
+    /// Detail: L1 distance between the local detail energy (|Laplacian| averaged over 4×4
+    /// blocks) of output and truth, for the reconstruction and, on paired steps, the paired
+    /// translation. Asks for the texture and edge contrast that pixel losses let blur.
+    /// 0 unless given.
+    #[serde(default)]
+    pub detail: Ramp,
 }
 
 impl LossWeights {
@@ -80,6 +86,7 @@ impl LossWeights {
         pixel_classification: Ramp::new(0.0, 1e-6, 10_000),
         paired_translation: Ramp::new(0.0, 0.0, 0),
         latent_alignment: Ramp::new(0.0, 0.0, 0),
+        detail: Ramp::new(0.0, 0.0, 0),
     };
 
     /// Whether any step uses paired images.

@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 use super::config::{PixelLoss, TrainConfig};
-use super::losses::{bce_with_logits, cross_entropy, kl_divergence, l1, mse};
+use super::losses::{bce_with_logits, cross_entropy, detail_energy_l1, kl_divergence, l1, mse};
 use super::penalty::{mean_slope, penalty_probes, slope_penalty};
 use crate::data::dataset::Batch;
 use crate::model::encoder_generator::EncoderGenerator;
@@ -46,6 +46,9 @@ pub struct StepLosses {
     pub paired_translation: f32,
     /// Paired latent alignment, relative to the codes' spread (0 on unpaired steps).
     pub latent_alignment: f32,
+    /// Detail-energy L1 of the reconstruction plus, on paired steps, of the paired
+    /// translation (0 while its weight is 0).
+    pub detail: f32,
 }
 
 /// The four networks, their optimisers and the step count.
@@ -239,6 +242,9 @@ impl Trainer {
         let Encoding { mu, logvar, z } = encoding;
         let (x, source, target) = (inputs.x.clone(), inputs.source.clone(), inputs.target.clone());
         let recon = self.translator.generator.forward(z.clone(), source.clone());
+        let w_detail = weights.detail.at(step);
+        // Detail-energy terms (reconstruction, then paired translation), summed into one.
+        let mut detail = (w_detail != 0.0).then(|| detail_energy_l1(recon.clone(), x.clone()));
         let rec = self.pixel_loss(recon, x.clone());
         let kl = kl_divergence(mu.clone(), logvar);
         // E is rewarded for a z that D_v assigns to another domain (BCE against 1 − one-hot).
@@ -262,7 +268,9 @@ impl Trainer {
         if w_adv != 0.0 || w_cls != 0.0 || w_pair != 0.0 {
             let translated = self.translator.generator.forward(translation_z, target.clone());
             if w_pair != 0.0 {
-                let pair = self.pixel_loss(translated.clone(), same_content_in(x, target.clone(), n));
+                let truth = same_content_in(x, target.clone(), n);
+                detail = detail.map(|d| d + detail_energy_l1(translated.clone(), truth.clone()));
+                let pair = self.pixel_loss(translated.clone(), truth);
                 losses.paired_translation = value(&pair);
                 total = total + pair.mul_scalar(w_pair);
             }
@@ -274,6 +282,10 @@ impl Trainer {
                 losses.pixel_classification = value(&g_cls);
                 total = total + g_adv.mul_scalar(w_adv) + g_cls.mul_scalar(w_cls);
             }
+        }
+        if let Some(detail) = detail {
+            losses.detail = value(&detail);
+            total = total + detail.mul_scalar(w_detail);
         }
         let grads = GradientsParams::from_grads(total.backward(), &self.translator);
         self.translator = self.opt_translator.step(lr, self.translator.clone(), grads);
