@@ -178,10 +178,16 @@ fn checkpoints_load_as_weights_too() {
 #[test]
 fn shipped_model_is_the_committed_recipe_run_to_its_end() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let recipe = TrainConfig::from_file(&root.join("configs/web2.toml")).unwrap();
+    let first = TrainConfig::from_file(&root.join("configs/web2.toml")).unwrap();
+    // The second stage fine-tunes the first (`--init`): same architecture and domains, and
+    // the shipped weights are its last step.
+    let second = TrainConfig::from_file(&root.join("configs/web2-sharp.toml")).unwrap();
     let shipped =
         Model::from_bytes(&std::fs::read(root.join("assets/default.ufdn")).unwrap(), &Device::flex()).unwrap();
-    assert_eq!(shipped.config, recipe.model_config(shipped.config.domains.clone()).unwrap());
-    assert_eq!(shipped.domains(), recipe.domains);
-    assert_eq!(shipped.steps, recipe.steps, "assets/default.ufdn should be the recipe's final step");
+    for recipe in [&first, &second] {
+        assert_eq!(shipped.config, recipe.model_config(shipped.config.domains.clone()).unwrap());
+        assert_eq!(shipped.domains(), recipe.domains);
+    }
+    assert!(second.loss_weights.detail.is_used(), "the second stage is the detail fine-tune");
+    assert_eq!(shipped.steps, second.steps, "assets/default.ufdn should be the second stage's final step");
 }
