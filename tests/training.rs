@@ -202,3 +202,14 @@ fn settling_norms_moves_batchnorm_statistics_and_nothing_else() {
     assert!(before != translated(&t), "settling left BatchNorm's statistics where they were");
     assert_eq!(t.step_count(), 3);
 }
+
+#[test]
+fn the_detail_loss_refuses_images_too_small_to_measure() {
+    let rates = GroupRates { translator: 1e-3, latent_disc: 1e-3, image_disc: 1e-3 };
+    let weights = LossWeights { detail: ON, ..LossWeights::OFFICIAL };
+    let small = ufdn::ModelConfig { image_size: 4, ..common::tiny_config() };
+    let error = Trainer::new(config(rates, weights), small.clone(), &Device::flex()).err().unwrap().to_string();
+    assert!(error.contains("the detail loss needs training images of at least 6 px, not 4"), "{error}");
+    // Without the detail loss the same model trains.
+    assert!(Trainer::new(config(rates, LossWeights::OFFICIAL), small, &Device::flex()).is_ok());
+}

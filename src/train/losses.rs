@@ -40,6 +40,10 @@ fn laplacian(x: Tensor<4>) -> Tensor<4> {
 /// Side of the blocks over which [`detail_energy_l1`] averages.
 const DETAIL_BLOCK: usize = 4;
 
+/// The smallest image side [`detail_energy_l1`] can measure: one block inside the border
+/// that the Laplacian leaves out.
+pub const MIN_DETAIL_SIDE: usize = DETAIL_BLOCK + 2;
+
 /// Mean absolute difference of the local detail energy of `a` and `b`, both
 /// `[batch, channels, H, W]`: the |Laplacian| averaged over blocks of 4×4 pixels. It asks for
 /// as much texture and edge contrast as the truth has in each block, not for the exact

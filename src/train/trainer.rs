@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 use super::config::{PixelLoss, TrainConfig};
-use super::losses::{bce_with_logits, cross_entropy, detail_energy_l1, kl_divergence, l1, mse};
+use super::losses::{MIN_DETAIL_SIDE, bce_with_logits, cross_entropy, detail_energy_l1, kl_divergence, l1, mse};
 use super::penalty::{mean_slope, penalty_probes, slope_penalty};
 use crate::data::dataset::Batch;
 use crate::model::encoder_generator::EncoderGenerator;
@@ -92,6 +92,12 @@ impl Trainer {
         config.validate()?;
         config.model = Some(model_config.clone());
         model_config.validate()?;
+        if config.loss_weights.detail.is_used() && model_config.image_size < MIN_DETAIL_SIDE {
+            return Err(crate::UfdnError::Input(format!(
+                "the detail loss needs training images of at least {MIN_DETAIL_SIDE} px, not {}: raise image_size or set its weight to 0",
+                model_config.image_size
+            )));
+        }
         let device = device.clone().autodiff();
         let translator = model_config.init_translator(&device);
         let latent_disc = model_config.init_latent_disc(&device);
