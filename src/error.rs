@@ -39,6 +39,14 @@ impl UfdnError {
     pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
         Self::Io { path: path.as_ref().display().to_string(), source }
     }
+
+    /// The same error, a weights error naming the file it was read from.
+    pub fn in_file(self, path: &std::path::Path) -> Self {
+        match self {
+            Self::Weights(message) => Self::Weights(format!("{}: {message}", path.display())),
+            other => other,
+        }
+    }
 }
 
 /// Result with [`UfdnError`].

@@ -93,10 +93,7 @@ pub struct InfoArgs {
 fn load_model(path: &Path, device: DeviceKind) -> Result<Model> {
     let bytes = std::fs::read(path).map_err(|e| UfdnError::io(path, e))?;
     let device = device.open()?;
-    let model = Model::from_bytes(&bytes, &device).map_err(|e| match e {
-        UfdnError::Weights(m) => UfdnError::Weights(format!("{}: {m}", path.display())),
-        other => other,
-    })?;
+    let model = Model::from_bytes(&bytes, &device).map_err(|e| e.in_file(path))?;
     if let Some(warning) = unchecked_warning(&bytes) {
         eprintln!("warning: {}: {warning}", path.display());
     }

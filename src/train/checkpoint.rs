@@ -85,10 +85,7 @@ impl Trainer {
     /// optimisers start fresh, at step 0. The architecture and domains are the file's.
     pub fn fine_tune(config: TrainConfig, init: &Path, device: &Device) -> Result<Self> {
         let bytes = std::fs::read(init).map_err(|e| UfdnError::io(init, e))?;
-        let named = |e: UfdnError| match e {
-            UfdnError::Weights(message) => UfdnError::Weights(format!("{}: {message}", init.display())),
-            other => other,
-        };
+        let named = |e: UfdnError| e.in_file(init);
         let container = Container::from_bytes(&bytes).map_err(named)?;
         let model_config = container.header.config.clone();
         if !config.domains.is_empty() && config.domains != model_config.domains {
@@ -149,10 +146,7 @@ impl Checkpoint {
     /// Reads and parses the checkpoint at `path`; errors name the file.
     pub fn read(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| UfdnError::io(path, e))?;
-        Self::from_bytes(&bytes).map_err(|e| match e {
-            UfdnError::Weights(message) => UfdnError::Weights(format!("{}: {message}", path.display())),
-            other => other,
-        })
+        Self::from_bytes(&bytes).map_err(|e| e.in_file(path))
     }
 }
 
