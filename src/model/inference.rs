@@ -22,14 +22,19 @@ pub struct Model {
     pub config: ModelConfig,
     /// Training steps the weights have seen.
     pub steps: u64,
+    /// The translator as trained (what weights files and the ONNX export hold).
     net: EncoderGenerator,
+    /// The same function with BatchNorm folded into the convolutions: what inference runs.
+    folded: EncoderGenerator,
     device: Device,
 }
 
 impl Model {
     /// Wraps a translator in inference mode.
     pub fn new(config: ModelConfig, steps: u64, net: &EncoderGenerator, device: &Device) -> Self {
-        Self { config, steps, net: net.valid(), device: device.clone() }
+        let net = net.valid();
+        let folded = net.clone().fold_norms();
+        Self { config, steps, net, folded, device: device.clone() }
     }
 
     /// A model with fresh (untrained) weights.
@@ -125,7 +130,7 @@ impl Model {
     /// images `[batch, 3, H, W]` in [-1, 1] → z `[batch, latent, h, w]`.
     pub fn encode(&self, images: Tensor<4>) -> Result<Tensor<4>> {
         self.check_images(&images)?;
-        Ok(self.net.encode(images))
+        Ok(self.folded.encode(images))
     }
 
     /// z `[batch, latent, h, w]` → images `[batch, 3, H, W]` of the `target` domain (mix).
@@ -140,7 +145,7 @@ impl Model {
                 if self.config.fixed_size() { " at 1x1" } else { "" }
             )));
         }
-        Ok(self.net.decode(z, code_tensor(target, batch, &self.device)))
+        Ok(self.folded.decode(z, code_tensor(target, batch, &self.device)))
     }
 
     /// G(E(x), v): images `[batch, 3, H, W]` in [-1, 1] → the same images in the target domain.
@@ -148,6 +153,6 @@ impl Model {
         self.check_images(&images)?;
         self.check_mix(target)?;
         let batch = images.dims()[0];
-        Ok(self.net.translate(images, code_tensor(target, batch, &self.device)))
+        Ok(self.folded.translate(images, code_tensor(target, batch, &self.device)))
     }
 }

@@ -6,6 +6,7 @@ pub mod container;
 pub mod encoder;
 pub mod encoder_generator;
 pub mod flops;
+pub mod fold;
 pub mod generator;
 pub mod image_disc;
 pub mod inference;
