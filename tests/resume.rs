@@ -69,7 +69,11 @@ fn fine_tuning_starts_from_the_files_translator_at_step_zero() {
     let dir = common::temp_dir("fine_tune_files");
     let (checkpoint, weights) = (dir.join("checkpoint.ufdn"), dir.join("weights.ufdn"));
     std::fs::write(&checkpoint, trained.checkpoint_bytes().unwrap()).unwrap();
-    std::fs::write(&weights, trained.model().to_bytes(Precision::F32).unwrap()).unwrap();
+    let bytes = trained.model().to_bytes(Precision::F32).unwrap();
+    std::fs::write(&weights, &bytes).unwrap();
+    // The same weights in the first layout (old magic, no checksums): loaded, with a warning.
+    let legacy = dir.join("legacy.ufdn");
+    std::fs::write(&legacy, [b"UFDNPACK".as_slice(), &bytes[8..12], &bytes[16..]].concat()).unwrap();
 
     // The trained model's translation of real crops [batch, 3, 32, 32] to domain 1, and the
     // largest difference of another model's from it.
@@ -80,12 +84,13 @@ fn fine_tuning_starts_from_the_files_translator_at_step_zero() {
     let want = to_sketch(trained.model());
     let off = |got: Vec<f32>| got.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
     let cfg = trained.config.clone();
-    for file in [&weights, &checkpoint] {
+    for file in [&weights, &checkpoint, &legacy] {
         // Loaded for inference, checkpoint and weights translate alike.
         let loaded = Model::from_bytes(&std::fs::read(file).unwrap(), &device).unwrap();
         assert!(off(to_sketch(loaded)) <= 1e-6, "{}", file.display());
-        let tuned = Trainer::fine_tune(cfg.clone(), file, &device).unwrap();
+        let (tuned, warning) = Trainer::fine_tune(cfg.clone(), file, &device).unwrap();
         assert_eq!(tuned.step_count(), 0, "{}", file.display());
+        assert_eq!(warning.is_some(), file == &legacy, "{}: {warning:?}", file.display());
         let diff = off(to_sketch(tuned.model()));
         assert!(diff <= 1e-6, "{}: {diff}", file.display());
     }

@@ -83,7 +83,8 @@ impl Trainer {
     /// A new run whose E and G start from the weights or checkpoint file at `init`
     /// (fine-tuning a trained model on new data or with another recipe); D_v, D_x and the
     /// optimisers start fresh, at step 0. The architecture and domains are the file's.
-    pub fn fine_tune(config: TrainConfig, init: &Path, device: &Device) -> Result<Self> {
+    /// Returns the trainer and, for a file of the first layout, its [`unchecked_warning`].
+    pub fn fine_tune(config: TrainConfig, init: &Path, device: &Device) -> Result<(Self, Option<&'static str>)> {
         let bytes = std::fs::read(init).map_err(|e| UfdnError::io(init, e))?;
         let named = |e: UfdnError| e.in_file(init);
         let container = Container::from_bytes(&bytes).map_err(named)?;
@@ -101,7 +102,7 @@ impl Trainer {
         trainer.translator =
             module_from_bytes(trainer.translator, container.section(TRANSLATOR_SECTION).map_err(named)?)
                 .map_err(named)?;
-        Ok(trainer)
+        Ok((trainer, unchecked_warning(&bytes)))
     }
 }
 

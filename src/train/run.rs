@@ -99,7 +99,11 @@ fn start_trainer(
         return Trainer::resume(checkpoint, Some(config), &device);
     }
     if let Some(init) = &opts.init {
-        return Trainer::fine_tune(config, init, &device);
+        let (trainer, warning) = Trainer::fine_tune(config, init, &device)?;
+        if let Some(warning) = warning {
+            eprintln!("warning: {}: {warning}", init.display());
+        }
+        return Ok(trainer);
     }
     let domains = if config.domains.is_empty() { discover_domains(&opts.data)? } else { config.domains.clone() };
     let model_config = config.model_config(domains)?;
