@@ -20,34 +20,37 @@ fn affine(norm: &BatchNorm) -> (Tensor<1>, Tensor<1>) {
     (scale, shift)
 }
 
-/// The bias after the fold: `scale · bias + shift` (`shift` alone without a bias), `[channels]`.
-fn folded_bias(bias: Option<Param<Tensor<1>>>, scale: &Tensor<1>, shift: Tensor<1>) -> Option<Param<Tensor<1>>> {
-    let value = match bias {
-        Some(bias) => bias.val() * scale.clone() + shift,
+/// A kernel and bias followed by `norm`, as one kernel and bias. The kernel's output
+/// channels lie along `dim`: 0 for a convolution (`[out, in / groups, k, k]`), 1 for a
+/// transposed convolution of one group (`[in, out, k, k]`). The bias becomes
+/// `scale · bias + shift` (`shift` alone without one).
+fn fold_into(
+    weight: Param<Tensor<4>>,
+    bias: Option<Param<Tensor<1>>>,
+    norm: &BatchNorm,
+    dim: usize,
+) -> (Param<Tensor<4>>, Option<Param<Tensor<1>>>) {
+    let (scale, shift) = affine(norm);
+    let mut shape = [1; 4];
+    shape[dim] = scale.dims()[0];
+    // [out] → [out, 1, 1, 1] or [1, out, 1, 1]: one factor per output channel's kernel
+    let weight = weight.val() * scale.clone().reshape(shape);
+    let bias = match bias {
+        Some(bias) => bias.val() * scale + shift,
         None => shift,
     };
-    Some(Param::from_tensor(value))
+    (Param::from_tensor(weight), Some(Param::from_tensor(bias)))
 }
 
-/// `conv` then `norm` as one convolution (weight `[out, in / groups, k, k]`).
+/// `conv` then `norm` as one convolution.
 fn fold_conv(mut conv: Conv2d, norm: &BatchNorm) -> Conv2d {
-    let (scale, shift) = affine(norm);
-    let [out] = scale.dims();
-    // [out] → [out, 1, 1, 1]: one factor per output channel's kernel
-    let factor = scale.clone().reshape([out, 1, 1, 1]);
-    conv.weight = Param::from_tensor(conv.weight.val() * factor);
-    conv.bias = folded_bias(conv.bias, &scale, shift);
+    (conv.weight, conv.bias) = fold_into(conv.weight, conv.bias, norm, 0);
     conv
 }
 
-/// `conv` then `norm` as one transposed convolution (weight `[in, out, k, k]`, one group).
+/// `conv` (one group) then `norm` as one transposed convolution.
 fn fold_transposed(mut conv: ConvTranspose2d, norm: &BatchNorm) -> ConvTranspose2d {
-    let (scale, shift) = affine(norm);
-    let [out] = scale.dims();
-    // [out] → [1, out, 1, 1]
-    let factor = scale.clone().reshape([1, out, 1, 1]);
-    conv.weight = Param::from_tensor(conv.weight.val() * factor);
-    conv.bias = folded_bias(conv.bias, &scale, shift);
+    (conv.weight, conv.bias) = fold_into(conv.weight, conv.bias, norm, 1);
     conv
 }
 
