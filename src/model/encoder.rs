@@ -6,6 +6,7 @@ use burn::tensor::{Device, Tensor};
 
 use super::config::EncoderConfig;
 use super::layers::{DownBlock, ResidualBlock, conv, down_stack, residual_stack};
+use super::tap_conv::convolve;
 
 /// The VAE encoder.
 #[derive(Module, Debug)]
@@ -33,13 +34,13 @@ impl Encoder {
     /// `[batch, 3, H, W]` → (mu, logvar), each `[batch, latent, H / stride, W / stride]`.
     pub fn forward(&self, x: Tensor<4>) -> (Tensor<4>, Tensor<4>) {
         let h = self.features(x);
-        (self.mu.forward(h.clone()), self.logvar.forward(h))
+        (convolve(&self.mu, h.clone()), convolve(&self.logvar, h))
     }
 
     /// The posterior mean alone (what inference uses): `[batch, 3, H, W]` →
     /// `[batch, latent, H / stride, W / stride]`, without computing the logvar head.
     pub fn mean(&self, x: Tensor<4>) -> Tensor<4> {
-        self.mu.forward(self.features(x))
+        convolve(&self.mu, self.features(x))
     }
 
     /// Trunk and residual blocks: `[batch, 3, H, W]` → `[batch, channels, H / stride, W / stride]`.

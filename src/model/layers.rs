@@ -10,6 +10,7 @@ use burn::tensor::ops::{ConvOptions, InterpolateMode, InterpolateOptions};
 use burn::tensor::{Device, Tensor};
 
 use super::config::{ConvSpec, Upsample};
+use super::tap_conv::{by_taps, convolve, tap_products};
 
 /// LeakyReLU slope used everywhere (as in the official UFDN code).
 pub const LEAKY_SLOPE: f64 = 0.2;
@@ -52,7 +53,7 @@ impl DownBlock {
 
     /// `[batch, in, height, width]` → `[batch, out, height / stride, width / stride]`.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let x = self.conv.forward(x);
+        let x = convolve(&self.conv, x);
         let x = normalise(&self.norm, x);
         leaky_relu(x, LEAKY_SLOPE)
     }
@@ -99,7 +100,7 @@ impl ResidualBlock {
             Some(code) => concat_code(x.clone(), code),
             None => x.clone(),
         };
-        let h = self.second.forward(self.first.forward(input));
+        let h = convolve(&self.second, self.first.forward(input));
         let h = normalise(&self.norm, h);
         x + h
     }
@@ -146,10 +147,14 @@ fn enlarge2_conv3(x: Tensor<4>, conv: &Conv2d) -> Tensor<4> {
     // [out, in, 3, 3] → four [out, in, 2, 2] in phase order (0, 0), (0, 1), (1, 0), (1, 1)
     let kernels: Vec<Tensor<4>> = fold(conv.weight.val(), 2).into_iter().flat_map(|rows| fold(rows, 3)).collect();
     let bias = conv.bias.as_ref().map(|b| b.val().repeat_dim(0, 4)); // [4·out]
+    let kernel = Tensor::cat(kernels, 0); // [4·out, in, 2, 2]
+    if by_taps(&x, &kernel) {
+        return tap_products(x, kernel, bias, [1, 1]).into_phases();
+    }
     let [batch, _, h, w] = x.dims();
     // [batch, 4·out, h + 1, w + 1]: phase (a, b) of output pixel (2i + a, 2j + b) is at
     // (i + a, j + b) of its block of channels.
-    let y = conv2d(x, Tensor::cat(kernels, 0), bias, ConvOptions::new([1, 1], [1, 1], [1, 1], 1));
+    let y = conv2d(x, kernel, bias, ConvOptions::new([1, 1], [1, 1], [1, 1], 1));
     let phase = |a: usize, b: usize| {
         let c = (2 * a + b) * out;
         y.clone().slice([0..batch, c..c + out, a..a + h, b..b + w]) // [batch, out, h, w]
@@ -211,7 +216,7 @@ impl UpBlock {
         let x = match (&self.conv, &self.resize_conv) {
             (Some(conv), _) => conv.forward(x),
             (None, Some(conv)) if folds_into_phases(conv, self.factor) => enlarge2_conv3(x, conv),
-            (None, Some(conv)) => conv.forward(enlarge(x, self.factor)),
+            (None, Some(conv)) => convolve(conv, enlarge(x, self.factor)),
             (None, None) => x,
         };
         let x = normalise(&self.norm, x);
@@ -258,14 +263,21 @@ mod tests {
     use super::{conv, enlarge, enlarge2_conv3, folds_into_phases};
     use crate::model::config::ConvSpec;
 
+    /// On the plain CPU device (by taps, interleaved in one pass) and with autodiff (burn's
+    /// convolution, phases sliced and stacked), as training runs it.
     #[test]
     fn the_phase_convolutions_equal_enlarging_then_convolving() {
-        let device = Device::flex();
-        let layer = conv(5, &ConvSpec::new(7, 3, 1, 1), &device);
+        for device in [Device::flex(), Device::flex().autodiff()] {
+            phase_convolutions_on(&device);
+        }
+    }
+
+    fn phase_convolutions_on(device: &Device) {
+        let layer = conv(5, &ConvSpec::new(7, 3, 1, 1), device);
         assert!(folds_into_phases(&layer, 2) && !folds_into_phases(&layer, 3));
         for [h, w] in [[1, 1], [3, 5], [8, 6]] {
             // [2, 5, h, w]
-            let x = Tensor::<4>::random([2, 5, h, w], Distribution::Normal(0.0, 1.0), &device);
+            let x = Tensor::<4>::random([2, 5, h, w], Distribution::Normal(0.0, 1.0), device);
             let direct = layer.forward(enlarge(x.clone(), 2));
             let phased = enlarge2_conv3(x, &layer);
             assert_eq!(phased.dims(), [2, 7, 2 * h, 2 * w]);

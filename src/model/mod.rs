@@ -15,6 +15,7 @@ pub mod layers;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod onnx_export;
 pub mod record;
+pub mod tap_conv;
 
 pub use config::ModelConfig;
 pub use inference::Model;
