@@ -108,6 +108,7 @@ mod tests {
     use burn::module::{Module, ModuleMapper, Param};
     use burn::tensor::{Device, Distribution, Tensor};
 
+    use crate::model::assert_close;
     use crate::model::config::Preset;
 
     /// With trained-looking BatchNorms (every scale, shift, running mean and variance, and
@@ -127,9 +128,7 @@ mod tests {
             let folded = net.fold_norms();
             assert!(!format!("{folded:?}").contains("BatchNorm"), "{preset:?}: every BatchNorm folds");
             let got = folded.translate(x, code);
-            let diff: f32 = (got - expected.clone()).abs().max().into_scalar();
-            let scale: f32 = expected.abs().max().into_scalar();
-            assert!(diff <= 1e-4 * scale.max(1.0), "{preset:?}: folded differs by {diff}");
+            assert_close(got, expected, 1e-4, &format!("{preset:?}: folded"));
         }
     }
 

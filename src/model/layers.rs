@@ -261,6 +261,7 @@ mod tests {
     use burn::tensor::{Device, Distribution, Tensor, TensorData};
 
     use super::{conv, enlarge, enlarge2_conv3, folds_into_phases};
+    use crate::model::assert_close;
     use crate::model::config::ConvSpec;
 
     /// On the plain CPU device (by taps, interleaved in one pass) and with autodiff (burn's
@@ -281,9 +282,7 @@ mod tests {
             let direct = layer.forward(enlarge(x.clone(), 2));
             let phased = enlarge2_conv3(x, &layer);
             assert_eq!(phased.dims(), [2, 7, 2 * h, 2 * w]);
-            let error: f32 = (direct.clone() - phased).abs().max().into_scalar();
-            let scale: f32 = direct.abs().max().into_scalar();
-            assert!(error <= 1e-5 * scale.max(1.0), "{h}x{w}: max |difference| {error} at scale {scale}");
+            assert_close(phased, direct, 1e-5, &format!("{h}x{w}"));
         }
     }
 
