@@ -16,6 +16,8 @@ pub mod layers;
 pub mod onnx_export;
 pub mod record;
 pub mod tap_conv;
+#[cfg(any(target_arch = "wasm32", test))]
+mod tap_kernel;
 
 pub use config::ModelConfig;
 

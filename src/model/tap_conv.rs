@@ -20,6 +20,7 @@ use burn::nn::PaddingConfig2d;
 use burn::nn::conv::Conv2d;
 use burn::tensor::ops::PadMode;
 use burn::tensor::{Device, Tensor, TensorData};
+#[cfg(not(target_arch = "wasm32"))]
 use gemm::Parallelism;
 
 /// `conv` applied to `x` (`[batch, in, height, width]` → `[batch, out, height', width']`).
@@ -76,14 +77,10 @@ fn symmetric_padding(conv: &Conv2d) -> Option<[usize; 2]> {
 }
 
 /// gemm's parallelism for a product of `m·n·k` multiply-adds: the CPU's threads (rayon)
-/// for large ones where the build has them, as burn-flex does for its own products.
+/// for large ones, as burn-flex does for its own products.
+#[cfg(not(target_arch = "wasm32"))]
 fn parallelism(multiply_adds: usize) -> Parallelism {
-    #[cfg(any(not(target_arch = "wasm32"), feature = "threads"))]
-    if multiply_adds >= 192 * 192 * 192 {
-        return Parallelism::Rayon(0);
-    }
-    let _ = multiply_adds;
-    Parallelism::None
+    if multiply_adds >= 192 * 192 * 192 { Parallelism::Rayon(0) } else { Parallelism::None }
 }
 
 /// A stride-1, one-group convolution of `x` (`[batch, in, h, w]`) by `weight`
@@ -111,7 +108,10 @@ impl WideOutput {
     /// The output: `[batch, channels, rows, out_cols]`.
     pub fn into_tensor(self) -> Tensor<4> {
         let [batch, channels, rows, cols] = self.dims;
-        let y: Vec<f32> = self.data.chunks_exact(cols).flat_map(|row| &row[..self.out_cols]).copied().collect();
+        let mut y = Vec::with_capacity(batch * channels * rows * self.out_cols);
+        for row in self.data.chunks_exact(cols) {
+            y.extend_from_slice(&row[..self.out_cols]);
+        }
         Tensor::from_data(TensorData::new(y, [batch, channels, rows, self.out_cols]), &self.device)
     }
 
@@ -161,50 +161,72 @@ pub fn tap_products(x: Tensor<4>, weight: Tensor<4>, bias: Option<Tensor<1>>, pa
     let wide = out_rows * cols;
     let mut y = vec![0.0f32; batch * out * wide];
     let bias = bias.map(floats);
-    if let Some(bias) = &bias {
-        for (plane, value) in y.chunks_exact_mut(wide).zip(bias.iter().cycle()) {
-            plane.fill(*value);
-        }
-    }
     // Output position n (row i, column j: n = i·cols + j) of tap (a, b) reads input position
     // n + a·cols + b of the same channel; over the first `n_len` positions that stays
     // within the channel's frame (the largest read is at rows·cols − 1).
     let n_len = wide + 1 - kw;
-    for b in 0..batch {
-        for (t, tap) in taps.chunks_exact(out * input).enumerate() {
-            let shift = (t / kw) * cols + t % kw;
-            let dst = &mut y[b * out * wide..(b + 1) * out * wide];
-            let rhs = &x[b * input * frame..(b + 1) * input * frame];
-            // SAFETY: dst is `out` rows of `wide` floats, of which the product writes the
-            // first n_len; the tap is `out` rows of `input` floats; rhs reads
-            // rhs[c·frame + shift + n] for c < input and n < n_len, below input·frame since
-            // shift + n_len ≤ frame.
-            unsafe {
-                gemm::gemm(
-                    out,
-                    n_len,
-                    input,
-                    dst.as_mut_ptr(),
-                    1,
-                    wide as isize,
-                    bias.is_some() || t > 0,
-                    tap.as_ptr(),
-                    1,
-                    input as isize,
-                    rhs.as_ptr().add(shift),
-                    1,
-                    frame as isize,
-                    1.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    parallelism(out * n_len * input),
-                );
-            }
-        }
+    let shifts: Vec<usize> = (0..kh * kw).map(|t| (t / kw) * cols + t % kw).collect();
+    for (y, x) in y.chunks_exact_mut(out * wide).zip(x.chunks_exact(input * frame)) {
+        products(y, wide, x, frame, &taps, &shifts, bias.as_deref(), [out, input, n_len]);
     }
     WideOutput { data: y, dims: [batch, out, out_rows, cols], out_cols, device }
+}
+
+/// One frame's tap products as [`super::tap_kernel::tap_products`] defines them: in the
+/// browser that register-tiled loop, natively [`gemm_products`] (gemm's x86 kernels are 8
+/// lanes wide with fused multiply-adds, and split large products over rayon's threads).
+#[cfg(target_arch = "wasm32")]
+use super::tap_kernel::tap_products as products;
+#[cfg(not(target_arch = "wasm32"))]
+use gemm_products as products;
+
+/// One frame's tap products by gemm: one call per tap, each adding its product into `y`
+/// (`[out, wide]`) after the bias.
+#[cfg(not(target_arch = "wasm32"))]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn gemm_products(
+    y: &mut [f32],
+    wide: usize,
+    x: &[f32],
+    frame: usize,
+    taps: &[f32],
+    shifts: &[usize],
+    bias: Option<&[f32]>,
+    [out, input, n_len]: [usize; 3],
+) {
+    if let Some(bias) = bias {
+        for (plane, value) in y.chunks_exact_mut(wide).zip(bias) {
+            plane.fill(*value);
+        }
+    }
+    for (t, (tap, shift)) in taps.chunks_exact(out * input).zip(shifts).enumerate() {
+        // SAFETY: y is `out` rows of `wide` floats, of which the product writes the first
+        // n_len; the tap is `out` rows of `input` floats; the product reads x[c·frame + shift
+        // + n] for c < input and n < n_len, below input·frame since shift + n_len ≤ frame.
+        unsafe {
+            gemm::gemm(
+                out,
+                n_len,
+                input,
+                y.as_mut_ptr(),
+                1,
+                wide as isize,
+                bias.is_some() || t > 0,
+                tap.as_ptr(),
+                1,
+                input as isize,
+                x.as_ptr().add(*shift),
+                1,
+                frame as isize,
+                1.0,
+                1.0,
+                false,
+                false,
+                false,
+                parallelism(out * n_len * input),
+            );
+        }
+    }
 }
 
 /// The values of a float tensor in row-major order.
