@@ -10,7 +10,7 @@ use burn::tensor::ops::{ConvOptions, InterpolateMode, InterpolateOptions};
 use burn::tensor::{Device, Tensor};
 
 use super::config::{ConvSpec, Upsample};
-use super::tap_conv::{by_taps, convolve, tap_products};
+use super::tap_conv::{Planes, by_taps, convolve, tap_products};
 
 /// LeakyReLU slope used everywhere (as in the official UFDN code).
 pub const LEAKY_SLOPE: f64 = 0.2;
@@ -149,7 +149,8 @@ fn enlarge2_conv3(x: Tensor<4>, conv: &Conv2d) -> Tensor<4> {
     let bias = conv.bias.as_ref().map(|b| b.val().repeat_dim(0, 4)); // [4·out]
     let kernel = Tensor::cat(kernels, 0); // [4·out, in, 2, 2]
     if by_taps(&x, &kernel) {
-        return tap_products(x, kernel, bias, [1, 1]).into_phases();
+        let device = x.device();
+        return tap_products(Planes::padded(x, [1, 1]), Planes::of(kernel), bias, &device).into_phases();
     }
     let [batch, _, h, w] = x.dims();
     // [batch, 4·out, h + 1, w + 1]: phase (a, b) of output pixel (2i + a, 2j + b) is at

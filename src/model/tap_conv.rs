@@ -18,7 +18,6 @@
 
 use burn::nn::PaddingConfig2d;
 use burn::nn::conv::Conv2d;
-use burn::tensor::ops::PadMode;
 use burn::tensor::{Device, Tensor, TensorData};
 #[cfg(not(target_arch = "wasm32"))]
 use gemm::Parallelism;
@@ -26,7 +25,7 @@ use gemm::Parallelism;
 /// `conv` applied to `x` (`[batch, in, height, width]` → `[batch, out, height', width']`).
 /// On the plain CPU device a one-group convolution with symmetric explicit padding goes by
 /// taps: at stride 1 directly, at stride 2 with an even kernel on an even padded frame as
-/// [`space_to_depth`] then a stride-1 convolution. Anything else is burn's convolution.
+/// [`Planes::space_to_depth`] then a stride-1 convolution. Anything else is burn's convolution.
 pub fn convolve(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
     let weight = conv.weight.val();
     let [_, _, kh, kw] = weight.dims();
@@ -36,10 +35,9 @@ pub fn convolve(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
         Some(padding) if by_taps(&x, &weight) && conv.dilation == [1, 1] && conv.groups == 1 => match conv.stride {
             [1, 1] => conv2d_by_taps(x, weight, bias(), padding),
             [2, 2] if [kh, kw, h + 2 * padding[0], w + 2 * padding[1]].iter().all(|n| n % 2 == 0) => {
-                let [ph, pw] = padding;
-                // [batch, in, h + 2·ph, w + 2·pw]: the zero-padded frame
-                let x = x.pad([(ph, ph), (pw, pw)], PadMode::Constant(0.0));
-                conv2d_by_taps(space_to_depth(x), space_to_depth(weight), bias(), [0, 0])
+                let device = x.device();
+                let x = Planes::padded(x, padding).space_to_depth();
+                tap_products(x, Planes::of(weight).space_to_depth(), bias(), &device).into_tensor()
             }
             _ => conv.forward(x),
         },
@@ -47,16 +45,58 @@ pub fn convolve(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
     }
 }
 
-/// Every 2×2 block of pixels as 4 channels: `[n, c, 2h, 2w]` → `[n, 4c, h, w]`, channel
-/// `4c' + 2p + q` holding pixel `(2i + p, 2j + q)` of channel `c'`. A stride-2 convolution
-/// by an even kernel is a stride-1 convolution of half the size on both sides rearranged
-/// so: output `(i, j)` reads input `(2(i + α) + p, 2(j + β) + q)` through the tap
-/// `(2α + p, 2β + q)` of the original kernel, which is tap `(α, β)` of the rearranged one.
-fn space_to_depth(x: Tensor<4>) -> Tensor<4> {
-    let [n, c, h2, w2] = x.dims();
-    let (h, w) = (h2 / 2, w2 / 2);
-    // [n, c, h, 2, w, 2] → [n, c, 2, 2, h, w]
-    x.reshape([n, c, h, 2, w, 2]).permute([0, 1, 3, 5, 2, 4]).reshape([n, 4 * c, h, w])
+/// A 4-D float tensor's values, row-major: frames `[batch, channels, rows, cols]` or a
+/// kernel `[out, in, kh, kw]`.
+pub struct Planes {
+    data: Vec<f32>,
+    dims: [usize; 4],
+}
+
+impl Planes {
+    /// The values of `x`.
+    pub fn of(x: Tensor<4>) -> Self {
+        let dims = x.dims();
+        Self { data: floats(x), dims }
+    }
+
+    /// `x` with `padding[0]` rows of zeros above and below each plane and `padding[1]` columns
+    /// on each side: `[n, c, h, w]` → `[n, c, h + 2·padding[0], w + 2·padding[1]]`.
+    pub fn padded(x: Tensor<4>, padding: [usize; 2]) -> Self {
+        if padding == [0, 0] {
+            return Self::of(x);
+        }
+        let [n, c, h, w] = x.dims();
+        let values = floats(x);
+        let [ph, pw] = padding;
+        let (rows, cols) = (h + 2 * ph, w + 2 * pw);
+        let mut data = vec![0.0; n * c * rows * cols];
+        for (plane, source) in data.chunks_exact_mut(rows * cols).zip(values.chunks_exact(h * w)) {
+            for (row, source) in plane[ph * cols..].chunks_exact_mut(cols).zip(source.chunks_exact(w)) {
+                row[pw..pw + w].copy_from_slice(source);
+            }
+        }
+        Self { data, dims: [n, c, rows, cols] }
+    }
+
+    /// Every 2×2 block of pixels as 4 channels: `[n, c, 2h, 2w]` → `[n, 4c, h, w]`, channel
+    /// `4c' + 2p + q` holding pixel `(2i + p, 2j + q)` of channel `c'`. A stride-2
+    /// convolution by an even kernel is a stride-1 convolution of half the size on both sides
+    /// rearranged so, input and kernel alike: output `(i, j)` reads input
+    /// `(2(i + α) + p, 2(j + β) + q)` through the tap `(2α + p, 2β + q)` of the original
+    /// kernel, which is tap `(α, β)` of the rearranged one.
+    pub fn space_to_depth(self) -> Self {
+        let [n, c, h2, w2] = self.dims;
+        let (h, w) = (h2 / 2, w2 / 2);
+        let mut data = Vec::with_capacity(self.data.len());
+        for plane in self.data.chunks_exact(h2 * w2) {
+            for (p, q) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                for i in 0..h {
+                    data.extend(plane[(2 * i + p) * w2..][..w2].iter().skip(q).step_by(2));
+                }
+            }
+        }
+        Self { data, dims: [n, 4 * c, h, w] }
+    }
 }
 
 /// Whether convolving `x` by `weight` (`[out, in, kh, kw]`) goes by taps: on the plain CPU
@@ -89,7 +129,8 @@ fn parallelism(multiply_adds: usize) -> Parallelism {
 ///
 /// `[batch, in, h, w]` → `[batch, out, h + 2·padding[0] − kh + 1, w + 2·padding[1] − kw + 1]`.
 pub fn conv2d_by_taps(x: Tensor<4>, weight: Tensor<4>, bias: Option<Tensor<1>>, padding: [usize; 2]) -> Tensor<4> {
-    tap_products(x, weight, bias, padding).into_tensor()
+    let device = x.device();
+    tap_products(Planes::padded(x, padding), Planes::of(weight), bias, &device).into_tensor()
 }
 
 /// A convolution's output as [`tap_products`] leaves it: rows as wide as the padded input.
@@ -142,20 +183,13 @@ impl WideOutput {
     }
 }
 
-/// The products of [`conv2d_by_taps`], output rows as wide as the padded input.
-pub fn tap_products(x: Tensor<4>, weight: Tensor<4>, bias: Option<Tensor<1>>, padding: [usize; 2]) -> WideOutput {
-    let device = x.device();
-    let [out, input, kh, kw] = weight.dims();
-    let [ph, pw] = padding;
-    // [batch, in, rows, cols]: the zero-padded frame (burn's pad copies even when it adds
-    // nothing, as for the stride-2 path, which pads before its space-to-depth)
-    let x = if padding == [0, 0] { x } else { x.pad([(ph, ph), (pw, pw)], PadMode::Constant(0.0)) };
-    let [batch, _, rows, cols] = x.dims();
+/// The products of [`conv2d_by_taps`] of the padded frames `x` (`[batch, in, rows, cols]`)
+/// by `weight` (`[out, in, kh, kw]`), output rows as wide as the padded input, for `device`.
+pub fn tap_products(x: Planes, weight: Planes, bias: Option<Tensor<1>>, device: &Device) -> WideOutput {
+    let [out, input, kh, kw] = weight.dims;
+    let [batch, _, rows, cols] = x.dims;
     let (out_rows, out_cols) = (rows + 1 - kh, cols + 1 - kw);
     let frame = rows * cols;
-    let x = floats(x);
-    // [kh, kw, out, in]: each tap's kernel as a row-major [out, in] matrix
-    let taps = floats(weight.permute([2, 3, 0, 1]));
     // [batch, out, out_rows, cols]: output rows as wide as the padded frame; the last
     // kw − 1 columns of each are not part of the output (the last row's are never written).
     let wide = out_rows * cols;
@@ -166,10 +200,10 @@ pub fn tap_products(x: Tensor<4>, weight: Tensor<4>, bias: Option<Tensor<1>>, pa
     // within the channel's frame (the largest read is at rows·cols − 1).
     let n_len = wide + 1 - kw;
     let shifts: Vec<usize> = (0..kh * kw).map(|t| (t / kw) * cols + t % kw).collect();
-    for (y, x) in y.chunks_exact_mut(out * wide).zip(x.chunks_exact(input * frame)) {
-        products(y, wide, x, frame, &taps, &shifts, bias.as_deref(), [out, input, n_len]);
+    for (y, x) in y.chunks_exact_mut(out * wide).zip(x.data.chunks_exact(input * frame)) {
+        products(y, wide, x, frame, &weight.data, &shifts, bias.as_deref(), [out, input, n_len]);
     }
-    WideOutput { data: y, dims: [batch, out, out_rows, cols], out_cols, device }
+    WideOutput { data: y, dims: [batch, out, out_rows, cols], out_cols, device: device.clone() }
 }
 
 /// One frame's tap products as [`super::tap_kernel::tap_products`] defines them: in the
@@ -181,7 +215,8 @@ use super::tap_kernel::tap_products as products;
 use gemm_products as products;
 
 /// One frame's tap products by gemm: one call per tap, each adding its product into `y`
-/// (`[out, wide]`) after the bias.
+/// (`[out, wide]`) after the bias. Tap t's `[out, input]` matrix is the t-th of every
+/// `shifts.len()` values of `kernel` (`[out, input, taps]`).
 #[cfg(not(target_arch = "wasm32"))]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn gemm_products(
@@ -189,20 +224,22 @@ pub(super) fn gemm_products(
     wide: usize,
     x: &[f32],
     frame: usize,
-    taps: &[f32],
+    kernel: &[f32],
     shifts: &[usize],
     bias: Option<&[f32]>,
     [out, input, n_len]: [usize; 3],
 ) {
+    check_operands(y, wide, x, frame, kernel, shifts, bias, [out, input, n_len]);
     if let Some(bias) = bias {
         for (plane, value) in y.chunks_exact_mut(wide).zip(bias) {
             plane.fill(*value);
         }
     }
-    for (t, (tap, shift)) in taps.chunks_exact(out * input).zip(shifts).enumerate() {
-        // SAFETY: y is `out` rows of `wide` floats, of which the product writes the first
-        // n_len; the tap is `out` rows of `input` floats; the product reads x[c·frame + shift
-        // + n] for c < input and n < n_len, below input·frame since shift + n_len ≤ frame.
+    let taps = shifts.len();
+    for (t, shift) in shifts.iter().enumerate() {
+        // SAFETY (checked above): y is `out` rows of `wide` floats, of which the product
+        // writes the first n_len; the tap reads kernel[(o·input + c)·taps + t] for o < out and
+        // c < input; the product reads x[c·frame + shift + n] for c < input and n < n_len.
         unsafe {
             gemm::gemm(
                 out,
@@ -212,9 +249,9 @@ pub(super) fn gemm_products(
                 1,
                 wide as isize,
                 bias.is_some() || t > 0,
-                tap.as_ptr(),
-                1,
-                input as isize,
+                kernel.as_ptr().add(t),
+                taps as isize,
+                (input * taps) as isize,
                 x.as_ptr().add(*shift),
                 1,
                 frame as isize,
@@ -227,6 +264,31 @@ pub(super) fn gemm_products(
             );
         }
     }
+}
+
+/// Panics unless one frame's tap products (`y[o·wide + n]` for o < out and n < n_len, the
+/// sum over taps t and channels c < input of `kernel[(o·input + c)·taps + t] · x[c·frame +
+/// shifts[t] + n]`, plus `bias[o]`) stay within their slices.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn check_operands(
+    y: &[f32],
+    wide: usize,
+    x: &[f32],
+    frame: usize,
+    kernel: &[f32],
+    shifts: &[usize],
+    bias: Option<&[f32]>,
+    [out, input, n_len]: [usize; 3],
+) {
+    let reach = shifts.iter().max().map_or(0, |s| s + n_len);
+    assert!(
+        n_len <= wide
+            && y.len() >= out * wide
+            && kernel.len() == shifts.len() * out * input
+            && bias.is_none_or(|b| b.len() == out)
+            && (input == 0 || (reach <= frame && x.len() >= (input - 1) * frame + reach)),
+        "tap products: operands of the wrong size"
+    );
 }
 
 /// The values of a float tensor in row-major order.

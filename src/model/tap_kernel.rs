@@ -9,6 +9,8 @@
 //! tile once. Natively the same code runs on plain `[f32; 4]` lanes, for its tests: native
 //! inference keeps gemm, whose x86 kernels are 8 lanes wide with fused multiply-adds.
 
+use super::tap_conv::check_operands;
+
 /// Floats per vector.
 const LANES: usize = 4;
 /// Output channels per tile (one broadcast kernel value each per input channel and tap).
@@ -100,11 +102,11 @@ mod lanes {
     }
 }
 
-
 /// A convolution's products by taps (see [`super::tap_conv`]): for every output channel
-/// `o < out` and position `n < n_len`,
-/// `y[o·wide + n] = bias[o] + Σ_t Σ_c taps[(t·out + o)·input + c] · x[c·frame + shifts[t] + n]`.
-/// `y` holds `out` rows of `wide` floats; positions from `n_len` on are left as they are.
+/// `o < out` and position `n < n_len`, `y[o·wide + n] = bias[o] + Σ_t Σ_c
+/// kernel[(o·input + c)·taps + t] · x[c·frame + shifts[t] + n]`, with `kernel` in the layout
+/// of a convolution's weight (`[out, input, kh, kw]`, `taps = kh·kw`). `y` holds `out` rows
+/// of `wide` floats; positions from `n_len` on are left as they are.
 ///
 /// # Panics
 /// When a read or write would leave its slice.
@@ -114,24 +116,16 @@ pub fn tap_products(
     wide: usize,
     x: &[f32],
     frame: usize,
-    taps: &[f32],
+    kernel: &[f32],
     shifts: &[usize],
     bias: Option<&[f32]>,
     [out, input, n_len]: [usize; 3],
 ) {
-    let reach = shifts.iter().max().map_or(0, |s| s + n_len);
-    assert!(
-        n_len <= wide
-            && y.len() >= out * wide
-            && taps.len() == shifts.len() * out * input
-            && bias.is_none_or(|b| b.len() == out)
-            && (input == 0 || (reach <= frame && x.len() >= (input - 1) * frame + reach)),
-        "tap products: operands of the wrong size"
-    );
+    check_operands(y, wide, x, frame, kernel, shifts, bias, [out, input, n_len]);
     if out * wide == 0 {
         return;
     }
-    let packed = pack(taps, shifts.len(), out, input);
+    let packed = pack(kernel, shifts.len(), out, input);
     let tile_len = shifts.len() * input * CHANNELS;
     let rows = |tile: usize, y: &mut [f32]| {
         let channels = (out - tile * CHANNELS).min(CHANNELS);
@@ -151,16 +145,17 @@ pub fn tap_products(
     y.chunks_mut(CHANNELS * wide).enumerate().for_each(|(tile, y)| rows(tile, y));
 }
 
-/// `taps` (`[taps, out, input]`) as tiles of 4 output channels, each `[taps, input, 4]`
+/// `kernel` (`[out, input, taps]`) as tiles of 4 output channels, each `[taps, input, 4]`
 /// (zero past `out`), in the order the tile loop reads them.
-fn pack(taps: &[f32], count: usize, out: usize, input: usize) -> Vec<f32> {
+fn pack(kernel: &[f32], count: usize, out: usize, input: usize) -> Vec<f32> {
     let tiles = out.div_ceil(CHANNELS);
     let mut packed = vec![0.0; tiles * count * input * CHANNELS];
     for (i, value) in packed.iter_mut().enumerate() {
-        let (j, c, t, tile) = (i % CHANNELS, i / CHANNELS % input, i / (CHANNELS * input) % count, i / (CHANNELS * input * count));
+        let (j, c, t, tile) =
+            (i % CHANNELS, i / CHANNELS % input, i / (CHANNELS * input) % count, i / (CHANNELS * input * count));
         let o = tile * CHANNELS + j;
         if o < out {
-            *value = taps[(t * out + o) * input + c];
+            *value = kernel[(o * input + c) * count + t];
         }
     }
     packed
@@ -300,7 +295,11 @@ mod tests {
                 for (i, (g, e)) in got.iter().zip(&expected).enumerate() {
                     let n = i % wide;
                     if n < n_len {
-                        assert!((g - e).abs() <= 1e-5 * e.abs().max(1.0), "{what}: [{}, {n}] {g} against {e}", i / wide);
+                        assert!(
+                            (g - e).abs() <= 1e-5 * e.abs().max(1.0),
+                            "{what}: [{}, {n}] {g} against {e}",
+                            i / wide
+                        );
                     } else {
                         assert_eq!(*g, 7.0, "{what}: [{}, {n}] past the products was written", i / wide);
                     }
