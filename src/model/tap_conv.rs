@@ -1,10 +1,11 @@
-//! Convolutions for inference on the CPU, as one matrix product per kernel tap.
+//! Convolutions for inference on the CPU, as products per kernel tap.
 //!
 //! A k×k convolution is the sum over its k² taps of a 1×1 convolution read at the tap's
 //! shift, and in the flattened `[channels, rows · cols]` layout of the zero-padded frame a
 //! shift by `(a, b)` is an offset of `a · cols + b` for every channel at once. So each tap
-//! is one gemm call whose right operand is the padded input itself, offset, and which adds
-//! its product into the output: no im2col copy and no scattered write. burn-flex's
+//! reads the padded input itself, offset: natively one gemm call per tap adds its product
+//! into the output, and in the browser one register-tiled loop sums every tap
+//! ([`super::tap_kernel`]). There is no im2col copy and no scattered write. burn-flex's
 //! general convolution instead builds per-tile im2col copies of an NHWC transpose of the
 //! input and scatters each tile's product back (most of its time, by `perf`; see
 //! docs/RESULTS.md). The output rows come out as wide as the padded frame; the columns past
