@@ -28,8 +28,8 @@ wasm.initSync({ module: readFileSync(join(dir, 'ufdn_bg.wasm')) });
 const translator = await wasm.Translator.create(new Uint8Array(readFileSync(join(root, 'pkg/default.ufdn'))), { backend: 'cpu' });
 const image = new ImageData(side, side);
 for (let i = 0; i < image.data.length; i++) image.data[i] = (i * 7) & 255;
-const target_domain = translator.domains()[1];
-await translator.translate(image, target_domain); // the first frame optimises the hot code
+const domain = translator.domains()[1];
+await translator.translate(image, domain); // the first frame optimises the hot code
 
 const session = new Session();
 session.connect();
@@ -37,7 +37,7 @@ await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 200 });
 await session.post('Profiler.start');
 const start = performance.now();
-for (let f = 0; f < frames; f++) await translator.translate(image, target_domain);
+for (let f = 0; f < frames; f++) await translator.translate(image, domain);
 const ms = (performance.now() - start) / frames;
 const { profile } = await session.post('Profiler.stop');
 

@@ -202,35 +202,79 @@ pub fn tap_products(x: Planes, weight: Planes, bias: Option<Tensor<1>>, device: 
     let n_len = wide + 1 - kw;
     let shifts: Vec<usize> = (0..kh * kw).map(|t| (t / kw) * cols + t % kw).collect();
     for (y, x) in y.chunks_exact_mut(out * wide).zip(x.data.chunks_exact(input * frame)) {
-        products(y, wide, x, frame, &weight.data, &shifts, bias.as_deref(), [out, input, n_len]);
+        let operands = Operands {
+            x,
+            frame,
+            kernel: &weight.data,
+            shifts: &shifts,
+            bias: bias.as_deref(),
+            out,
+            input,
+            n_len,
+            wide,
+        };
+        products(y, &operands);
     }
     WideOutput { data: y, dims: [batch, out, out_rows, cols], out_cols, device: device.clone() }
 }
 
-/// One frame's tap products as [`super::tap_kernel::tap_products`] defines them: in the
-/// browser that register-tiled loop, natively [`gemm_products`] (gemm's x86 kernels are 8
-/// lanes wide with fused multiply-adds, and split large products over rayon's threads).
+/// What one frame's tap products read: for every output channel `o < out` and position
+/// `n < n_len` they write `y[o·wide + n] = bias[o] + Σ_t Σ_c kernel[(o·input + c)·taps + t] ·
+/// x[c·frame + shifts[t] + n]` into `y` (`out` rows of `wide` floats), with `kernel` in the
+/// layout of a convolution's weight (`[out, input, kh, kw]`, `taps = kh·kw`). Positions from
+/// `n_len` on are left as they are.
+#[derive(Clone, Copy)]
+pub(super) struct Operands<'a> {
+    /// `[input, frame]`: the padded input.
+    pub x: &'a [f32],
+    pub frame: usize,
+    /// `[out, input, taps]`.
+    pub kernel: &'a [f32],
+    /// Each tap's offset in the flattened frame.
+    pub shifts: &'a [usize],
+    /// `[out]`.
+    pub bias: Option<&'a [f32]>,
+    pub out: usize,
+    pub input: usize,
+    pub n_len: usize,
+    /// The length of an output row.
+    pub wide: usize,
+}
+
+impl Operands<'_> {
+    /// Panics unless every read of the products and every write into `y` stays within its slice.
+    pub fn check(&self, y: &[f32]) {
+        let Self { x, frame, kernel, shifts, bias, out, input, n_len, wide } = *self;
+        let reach = shifts.iter().max().map_or(0, |s| s + n_len);
+        assert!(
+            n_len <= wide
+                && y.len() >= out * wide
+                && kernel.len() == shifts.len() * out * input
+                && bias.is_none_or(|b| b.len() == out)
+                && (input == 0 || (reach <= frame && x.len() >= (input - 1) * frame + reach)),
+            "tap products: operands of the wrong size"
+        );
+    }
+}
+
+/// One frame's tap products (see [`Operands`]): in the browser
+/// [`super::tap_kernel::tap_products`], a register-tiled loop; natively [`gemm_products`]
+/// (gemm's x86 kernels are 8 lanes wide with fused multiply-adds, and split large products
+/// over rayon's threads).
 #[cfg(target_arch = "wasm32")]
 use super::tap_kernel::tap_products as products;
 #[cfg(not(target_arch = "wasm32"))]
 use gemm_products as products;
 
-/// One frame's tap products by gemm: one call per tap, each adding its product into `y`
-/// (`[out, wide]`) after the bias. Tap t's `[out, input]` matrix is the t-th of every
-/// `shifts.len()` values of `kernel` (`[out, input, taps]`).
+/// One frame's tap products (see [`Operands`]) by gemm: one call per tap, each adding its
+/// product into `y` after the bias.
+///
+/// # Panics
+/// When a read or write would leave its slice.
 #[cfg(not(target_arch = "wasm32"))]
-#[allow(clippy::too_many_arguments)]
-pub(super) fn gemm_products(
-    y: &mut [f32],
-    wide: usize,
-    x: &[f32],
-    frame: usize,
-    kernel: &[f32],
-    shifts: &[usize],
-    bias: Option<&[f32]>,
-    [out, input, n_len]: [usize; 3],
-) {
-    check_operands(y, wide, x, frame, kernel, shifts, bias, [out, input, n_len]);
+pub(super) fn gemm_products(y: &mut [f32], operands: &Operands) {
+    operands.check(y);
+    let Operands { x, frame, kernel, shifts, bias, out, input, n_len, wide } = *operands;
     if let Some(bias) = bias {
         for (plane, value) in y.chunks_exact_mut(wide).zip(bias) {
             plane.fill(*value);
@@ -267,33 +311,8 @@ pub(super) fn gemm_products(
     }
 }
 
-/// Panics unless one frame's tap products (`y[o·wide + n]` for o < out and n < n_len, the
-/// sum over taps t and channels c < input of `kernel[(o·input + c)·taps + t] · x[c·frame +
-/// shifts[t] + n]`, plus `bias[o]`) stay within their slices.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn check_operands(
-    y: &[f32],
-    wide: usize,
-    x: &[f32],
-    frame: usize,
-    kernel: &[f32],
-    shifts: &[usize],
-    bias: Option<&[f32]>,
-    [out, input, n_len]: [usize; 3],
-) {
-    let reach = shifts.iter().max().map_or(0, |s| s + n_len);
-    assert!(
-        n_len <= wide
-            && y.len() >= out * wide
-            && kernel.len() == shifts.len() * out * input
-            && bias.is_none_or(|b| b.len() == out)
-            && (input == 0 || (reach <= frame && x.len() >= (input - 1) * frame + reach)),
-        "tap products: operands of the wrong size"
-    );
-}
-
 /// The values of a float tensor in row-major order.
-fn floats<const D: usize>(x: Tensor<D>) -> Vec<f32> {
+pub(super) fn floats<const D: usize>(x: Tensor<D>) -> Vec<f32> {
     x.into_data().convert::<f32>().try_into_vec::<f32>().expect("a float tensor converted to f32 holds f32 values")
 }
 

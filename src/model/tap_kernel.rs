@@ -9,7 +9,7 @@
 //! tile once. Natively the same code runs on plain `[f32; 4]` lanes, for its tests: native
 //! inference keeps gemm, whose x86 kernels are 8 lanes wide with fused multiply-adds.
 
-use super::tap_conv::check_operands;
+use super::tap_conv::Operands;
 
 /// Floats per vector.
 const LANES: usize = 4;
@@ -102,26 +102,13 @@ mod lanes {
     }
 }
 
-/// A convolution's products by taps (see [`super::tap_conv`]): for every output channel
-/// `o < out` and position `n < n_len`, `y[o·wide + n] = bias[o] + Σ_t Σ_c
-/// kernel[(o·input + c)·taps + t] · x[c·frame + shifts[t] + n]`, with `kernel` in the layout
-/// of a convolution's weight (`[out, input, kh, kw]`, `taps = kh·kw`). `y` holds `out` rows
-/// of `wide` floats; positions from `n_len` on are left as they are.
+/// One frame's products by taps (see [`Operands`]), tile by tile.
 ///
 /// # Panics
 /// When a read or write would leave its slice.
-#[allow(clippy::too_many_arguments)]
-pub fn tap_products(
-    y: &mut [f32],
-    wide: usize,
-    x: &[f32],
-    frame: usize,
-    kernel: &[f32],
-    shifts: &[usize],
-    bias: Option<&[f32]>,
-    [out, input, n_len]: [usize; 3],
-) {
-    check_operands(y, wide, x, frame, kernel, shifts, bias, [out, input, n_len]);
+pub fn tap_products(y: &mut [f32], operands: &Operands) {
+    operands.check(y);
+    let Operands { x, frame, kernel, shifts, bias, out, input, n_len, wide } = *operands;
     if out * wide == 0 {
         return;
     }
@@ -255,18 +242,14 @@ impl Tile<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::tap_products;
-    use crate::model::tap_conv::gemm_products;
+    use burn::tensor::{Device, Distribution, Tensor};
 
-    /// Deterministic values in [-1, 1).
-    fn values(len: usize, seed: u64) -> Vec<f32> {
-        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (0..len)
-            .map(|_| {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-            })
-            .collect()
+    use super::tap_products;
+    use crate::model::tap_conv::{Operands, floats, gemm_products};
+
+    /// `len` values drawn uniformly from [-1, 1).
+    fn values(len: usize) -> Vec<f32> {
+        floats(Tensor::<1>::random([len], Distribution::Uniform(-1.0, 1.0), &Device::flex()))
     }
 
     /// Against gemm's products (which `tap_conv`'s tests check against burn's convolution):
@@ -283,15 +266,16 @@ mod tests {
             let wide = out_rows * cols;
             let n_len = wide + 1 - kernel;
             let shifts: Vec<usize> = (0..kernel * kernel).map(|t| (t / kernel) * cols + t % kernel).collect();
-            let x = values(input * frame, 1);
-            let taps = values(shifts.len() * out * input, 2);
-            let bias = values(out, 3);
+            let x = values(input * frame);
+            let taps = values(shifts.len() * out * input);
+            let bias = values(out);
             for bias in [None, Some(&bias[..])] {
                 let what = format!("out {out}, in {input}, {rows}×{cols}, {kernel}×{kernel}, bias {}", bias.is_some());
+                let operands = Operands { x: &x, frame, kernel: &taps, shifts: &shifts, bias, out, input, n_len, wide };
                 let mut expected = vec![7.0; out * wide];
-                gemm_products(&mut expected, wide, &x, frame, &taps, &shifts, bias, [out, input, n_len]);
+                gemm_products(&mut expected, &operands);
                 let mut got = vec![7.0; out * wide];
-                tap_products(&mut got, wide, &x, frame, &taps, &shifts, bias, [out, input, n_len]);
+                tap_products(&mut got, &operands);
                 for (i, (g, e)) in got.iter().zip(&expected).enumerate() {
                     let n = i % wide;
                     if n < n_len {
@@ -313,6 +297,17 @@ mod tests {
     #[should_panic(expected = "operands of the wrong size")]
     fn refuses_a_short_input() {
         let mut y = vec![0.0; 2 * 10];
-        tap_products(&mut y, 10, &[0.0; 5], 16, &[0.0; 2], &[0], None, [2, 1, 10]);
+        let operands = Operands {
+            x: &[0.0; 5],
+            frame: 16,
+            kernel: &[0.0; 2],
+            shifts: &[0],
+            bias: None,
+            out: 2,
+            input: 1,
+            n_len: 10,
+            wide: 10,
+        };
+        tap_products(&mut y, &operands);
     }
 }
