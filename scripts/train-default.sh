@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # The default model's recipe as one command: build the CLI, build the dataset from packaged
 # photos (data/, unless it exists), train the web2 preset with configs/web2.toml, fine-tune
-# it with configs/web2-sharp.toml (the detail loss), export it in f16 and evaluate it on the
-# held-out split and frames.
-#   scripts/train-default.sh [OUT]      (default OUT: runs/web2)
-# Interrupted? Run it again: each stage resumes from its checkpoint.ufdn.
-# Writes OUT/weights.ufdn (first stage), OUT/sharp/ (second stage), OUT/default.ufdn (the
-# model as shipped in assets/) and OUT/eval/ (report.md, grid.png, grid-256.png).
+# it with configs/web2-sharp.toml (the detail loss) and then with configs/web2-paint.toml
+# (today's paint look), export it in f16 and evaluate it on the held-out split and frames.
+#   scripts/train-default.sh [OUT]                  (default OUT: runs/web2)
+#   scripts/train-default.sh [OUT] --from WEIGHTS   third stage only, from WEIGHTS' E and G
+# The shipped model is the third stage run from the previous default model (v2.1, trained
+# by this script's first two stages on the earlier paint look):
+#   git show 224157d:assets/default.ufdn > v2.1.ufdn && scripts/train-default.sh runs/web2 --from v2.1.ufdn
+# Interrupted? Run it again (with the same arguments): each stage resumes from its
+# checkpoint.ufdn.
+# Writes OUT/weights.ufdn (first stage), OUT/sharp/ (second), OUT/paint/ (third),
+# OUT/default.ufdn (the model as shipped in assets/) and OUT/eval/ (report.md, grid.png,
+# grid-256.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/web2}
+from=
+if [ $# -ge 3 ] && [ "$2" = --from ]; then
+  from=$3
+  [ -f "$from" ] || { echo "--from $from: no such weights file" >&2; exit 2; }
+elif [ $# -ge 2 ]; then
+  echo "usage: scripts/train-default.sh [OUT] [--from WEIGHTS]" >&2
+  exit 2
+fi
 
 cargo build --release --locked
 ufdn=${CARGO_TARGET_DIR:-target}/release/ufdn
@@ -24,7 +38,11 @@ stage() {
   "$ufdn" train --data data/train --out "$dir" --config "$config" "${start[@]}"
   echo "$dir: this leg took $(( $(date +%s) - t0 )) s"
 }
-stage "$out" configs/web2.toml
-stage "$out/sharp" configs/web2-sharp.toml --init "$out/weights.ufdn"
-"$ufdn" export --weights "$out/sharp/weights.ufdn" --out "$out/default.ufdn" --half
+if [ -z "$from" ]; then
+  stage "$out" configs/web2.toml
+  stage "$out/sharp" configs/web2-sharp.toml --init "$out/weights.ufdn"
+  from=$out/sharp/weights.ufdn
+fi
+stage "$out/paint" configs/web2-paint.toml --init "$from"
+"$ufdn" export --weights "$out/paint/weights.ufdn" --out "$out/default.ufdn" --half
 "$ufdn" eval --weights "$out/default.ufdn" --data data --out "$out/eval"

@@ -5,6 +5,7 @@
 
 use image::{GrayImage, Luma, Rgb, RgbImage};
 use imageproc::filter::{gaussian_blur_f32, median_filter};
+use imageproc::gradients::sobel_gradients;
 use std::fmt;
 use std::str::FromStr;
 
@@ -17,7 +18,8 @@ pub enum DomainFilter {
     Photo,
     /// Pencil sketch: greyscale colour-dodge of the inverted, blurred image.
     Sketch,
-    /// Painterly: Kuwahara smoothing (flat strokes with crisp edges) and richer colour.
+    /// Painterly: broad Kuwahara strokes (flat colour with crisp borders), vivid colour and
+    /// soft dark contours along the strokes' borders.
     Paint,
     /// Cartoon: flat quantised colours with dark edge lines.
     Cartoon,
@@ -42,7 +44,7 @@ impl DomainFilter {
         match self {
             Self::Photo => photo.clone(),
             Self::Sketch => gray_to_rgb(&pencil_sketch(photo)),
-            Self::Paint => saturate(&kuwahara(photo, PAINT_RADIUS), PAINT_SATURATION),
+            Self::Paint => paint(photo),
             Self::Cartoon => cartoon(photo),
         }
     }
@@ -65,9 +67,19 @@ impl FromStr for DomainFilter {
 }
 
 /// Quadrant side minus one of the paint filter's Kuwahara windows, in pixels.
-const PAINT_RADIUS: u32 = 3;
+const PAINT_RADIUS: u32 = 5;
 /// Colour gain of the paint filter around each pixel's grey value.
-const PAINT_SATURATION: f32 = 1.35;
+const PAINT_SATURATION: f32 = 1.6;
+/// Contrast gain of the paint filter around mid-grey.
+const PAINT_CONTRAST: f32 = 1.1;
+/// Blur σ, in pixels, of the grey strokes whose gradient draws the paint's contours: it
+/// widens a contour to about 3 px.
+const CONTOUR_SIGMA: f32 = 2.0;
+/// Sobel gradient magnitudes (imageproc's scale, 4× a grey-level step) where contours
+/// start and reach full strength.
+const CONTOUR_RAMP: (f32, f32) = (32.0, 160.0);
+/// How much a full-strength contour darkens the colour under it.
+const CONTOUR_DARKNESS: f32 = 0.35;
 /// Blur σ of the pencil sketch, in pixels: fixed, so the filter is the same local operation
 /// at every frame size (a network learns it once, from crops, and applies it to full frames).
 const SKETCH_SIGMA: f32 = 4.0;
@@ -173,6 +185,30 @@ fn kuwahara(photo: &RgbImage, radius: u32) -> RgbImage {
     })
 }
 
+/// The paint look: Kuwahara strokes, richer colour and contrast, then dark contours along
+/// the strokes' borders (the photo's own edges, since Kuwahara keeps them).
+fn paint(photo: &RgbImage) -> RgbImage {
+    let strokes = contrast(&saturate(&kuwahara(photo, PAINT_RADIUS), PAINT_SATURATION), PAINT_CONTRAST);
+    let gradient = sobel_gradients(&gaussian_blur_f32(&luma(&strokes), CONTOUR_SIGMA));
+    let mut out = strokes;
+    let (low, high) = CONTOUR_RAMP;
+    for (pixel, magnitude) in out.pixels_mut().zip(gradient.pixels()) {
+        let t = ((f32::from(magnitude[0]) - low) / (high - low)).clamp(0.0, 1.0);
+        let shade = 1.0 - CONTOUR_DARKNESS * t * t * (3.0 - 2.0 * t);
+        pixel.0 = pixel.0.map(|c| (f32::from(c) * shade).round() as u8);
+    }
+    out
+}
+
+/// Scales every channel's distance from mid-grey by `gain`.
+fn contrast(image: &RgbImage, gain: f32) -> RgbImage {
+    let mut out = image.clone();
+    for pixel in out.pixels_mut() {
+        pixel.0 = pixel.0.map(|c| (128.0 + gain * (f32::from(c) - 128.0)).round().clamp(0.0, 255.0) as u8);
+    }
+    out
+}
+
 /// Scales every pixel's colour away from its grey value by `gain`.
 fn saturate(image: &RgbImage, gain: f32) -> RgbImage {
     let mut out = image.clone();
@@ -226,5 +262,16 @@ mod tests {
         }
         let step = |image: &RgbImage| spread(image, 15..17);
         assert!(step(&painted) > 0.8 * step(&photo), "edge {:.1} -> {:.1}", step(&photo), step(&painted));
+    }
+
+    #[test]
+    fn paint_draws_a_dark_contour_along_an_edge_and_none_on_flat_colour() {
+        let photo = RgbImage::from_fn(32, 32, |x, _| if x < 16 { Rgb([60, 60, 60]) } else { Rgb([190, 190, 190]) });
+        let painted = paint(&photo);
+        let flat = f32::from(painted.get_pixel(2, 16)[0]);
+        let expected = 128.0 + PAINT_CONTRAST * (60.0 - 128.0);
+        assert!((flat - expected).abs() <= 1.0, "flat dark half {flat}, expected {expected}");
+        let darkest = (12..20).map(|x| f32::from(painted.get_pixel(x, 16)[0])).fold(f32::INFINITY, f32::min);
+        assert!(darkest < 0.8 * flat, "contour {darkest} against flat {flat}");
     }
 }
