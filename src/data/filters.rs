@@ -84,6 +84,11 @@ const CONTOUR_DARKNESS: f32 = 0.35;
 /// at every frame size (a network learns it once, from crops, and applies it to full frames).
 const SKETCH_SIGMA: f32 = 4.0;
 
+/// Grey levels added to both sides of the sketch's dodge division. Without them a
+/// near-black area divides noise by noise, and came out black or white by chance: a dark
+/// background is now light paper, as every other flat area is.
+const SKETCH_FLOOR: f32 = 16.0;
+
 /// Luma of an RGB image (ITU-R 601 weights, as `image` computes it).
 fn luma(photo: &RgbImage) -> GrayImage {
     image::imageops::grayscale(photo)
@@ -96,9 +101,9 @@ fn pencil_sketch(photo: &RgbImage) -> GrayImage {
     image::imageops::invert(&mut inverted);
     let blurred = gaussian_blur_f32(&inverted, SKETCH_SIGMA);
     GrayImage::from_fn(gray.width(), gray.height(), |x, y| {
-        let base = gray.get_pixel(x, y)[0] as f32;
-        let blend = blurred.get_pixel(x, y)[0] as f32;
-        let dodged = if blend >= 255.0 { 255.0 } else { (base * 255.0 / (255.0 - blend)).min(255.0) };
+        let base = f32::from(gray.get_pixel(x, y)[0]) + SKETCH_FLOOR;
+        let room = 255.0 - f32::from(blurred.get_pixel(x, y)[0]) + SKETCH_FLOOR;
+        let dodged = (base * 255.0 / room).min(255.0);
         // A power curve deepens the faint dodge strokes into pencil lines.
         Luma([(255.0 * (dodged / 255.0).powi(3)).round() as u8])
     })
@@ -262,6 +267,18 @@ mod tests {
         }
         let step = |image: &RgbImage| spread(image, 15..17);
         assert!(step(&painted) > 0.8 * step(&photo), "edge {:.1} -> {:.1}", step(&photo), step(&painted));
+    }
+
+    #[test]
+    fn sketch_draws_a_black_background_as_paper_around_a_dark_contour() {
+        let photo = RgbImage::from_fn(64, 64, |x, y| {
+            let inside = (24..40).contains(&x) && (24..40).contains(&y);
+            if inside { Rgb([230, 230, 230]) } else { Rgb([0, 0, 0]) }
+        });
+        let sketch = pencil_sketch(&photo);
+        let (corner, near) = (sketch.get_pixel(2, 2)[0], sketch.get_pixel(21, 32)[0]);
+        assert!(corner >= 180, "a black background is paper, not ink: {corner}");
+        assert!(near < corner / 2, "the object's outline is dark: {near} against {corner}");
     }
 
     #[test]
