@@ -178,16 +178,20 @@ fn checkpoints_load_as_weights_too() {
 #[test]
 fn shipped_model_is_the_committed_recipe_run_to_its_end() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let first = TrainConfig::from_file(&root.join("configs/web2.toml")).unwrap();
-    // The second stage fine-tunes the first (`--init`): same architecture and domains, and
-    // the shipped weights are its last step.
-    let second = TrainConfig::from_file(&root.join("configs/web2-sharp.toml")).unwrap();
+    let recipe = |name: &str| TrainConfig::from_file(&root.join("configs").join(name)).unwrap();
+    // The second stage fine-tunes the first (`--init`), and the third the second: same
+    // architecture and domains, and the shipped weights are the third stage's last step.
+    let stages = [recipe("web2.toml"), recipe("web2-sharp.toml"), recipe("web2-paint.toml")];
     let shipped =
         Model::from_bytes(&std::fs::read(root.join("assets/default.ufdn")).unwrap(), &Device::flex()).unwrap();
-    for recipe in [&first, &second] {
-        assert_eq!(shipped.config, recipe.model_config(shipped.config.domains.clone()).unwrap());
-        assert_eq!(shipped.domains(), recipe.domains);
+    for stage in &stages {
+        assert_eq!(shipped.config, stage.model_config(shipped.config.domains.clone()).unwrap());
+        assert_eq!(shipped.domains(), stage.domains);
     }
-    assert!(second.loss_weights.detail.is_used(), "the second stage is the detail fine-tune");
-    assert_eq!(shipped.steps, second.steps, "assets/default.ufdn should be the second stage's final step");
+    let [_, sharp, paint] = &stages;
+    assert!(
+        sharp.loss_weights.detail.is_used() && paint.loss_weights.detail.is_used(),
+        "the fine-tunes keep the detail loss"
+    );
+    assert_eq!(shipped.steps, paint.steps, "assets/default.ufdn should be the third stage's final step");
 }
