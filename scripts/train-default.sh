@@ -6,7 +6,7 @@
 #   scripts/train-default.sh [OUT]                  (default OUT: runs/web2)
 #   scripts/train-default.sh [OUT] --from WEIGHTS   third stage only, from WEIGHTS' E and G
 # The shipped model is the third stage run from the previous default model (v2.1, trained
-# by this script's first two stages on the earlier paint look):
+# by this script's first two stages on the earlier paint and sketch filters):
 #   git show 224157d:assets/default.ufdn > v2.1.ufdn && scripts/train-default.sh runs/web2 --from v2.1.ufdn
 # Interrupted? Run it again (with the same arguments): each stage resumes from its
 # checkpoint.ufdn.
