@@ -111,7 +111,9 @@ fn content_spread_ratio(align: Ramp) -> f32 {
     let data = dataset(&format!("alignment_{}", align.fin));
     let batch = data.sample_paired(4, &mut StdRng::seed_from_u64(5)).unwrap();
     let weights = LossWeights { reconstruction: ON, latent_alignment: align, ..LossWeights::OFFICIAL };
-    let mut t = trainer(config(GroupRates { translator: 2e-3, latent_disc: 1e-4, image_disc: 1e-4 }, weights));
+    // 1e-3: at 2e-3 one run in several (the order of rayon's float sums differs between
+    // runs) diverged into a large between-domain spread.
+    let mut t = trainer(config(GroupRates { translator: 1e-3, latent_disc: 1e-4, image_disc: 1e-4 }, weights));
     for _ in 0..100 {
         t.step(&batch);
     }
