@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # The default model's recipe as one command: build the CLI, build the dataset from packaged
 # photos (data/, unless it exists), train the web2 preset with configs/web2.toml, fine-tune
-# it with configs/web2-sharp.toml (the detail loss) and then with configs/web2-paint.toml
-# (today's paint look), export it in f16 and evaluate it on the held-out split and frames.
+# it with configs/web2-sharp.toml (the detail loss), then with configs/web2-paint.toml
+# (today's paint look), grow it into the web3 network and train that with
+# configs/web3-detail.toml, export it in f16 and evaluate it on the held-out split and frames.
 #   scripts/train-default.sh [OUT]                  (default OUT: runs/web2)
-#   scripts/train-default.sh [OUT] --from WEIGHTS   third stage only, from WEIGHTS' E and G
-# The shipped model is the third stage run from the previous default model (v2.1, trained
-# by this script's first two stages on the earlier paint and sketch filters):
-#   git show 224157d:assets/default.ufdn > v2.1.ufdn && scripts/train-default.sh runs/web2 --from v2.1.ufdn
+#   scripts/train-default.sh [OUT] --from WEIGHTS   fourth stage only, from WEIGHTS' E and G
+# The shipped model is the fourth stage run from the previous default model (v2.2, the
+# third stage run from v2.1, whose first two stages saw earlier paint and sketch filters):
+#   git show 9ff389d:assets/default.ufdn > v2.2.ufdn && scripts/train-default.sh runs/web2 --from v2.2.ufdn
 # Interrupted? Run it again (with the same arguments): each stage resumes from its
 # checkpoint.ufdn.
 # Writes OUT/weights.ufdn (first stage), OUT/sharp/ (second), OUT/paint/ (third),
-# OUT/default.ufdn (the model as shipped in assets/) and OUT/eval/ (report.md, grid.png,
+# OUT/detail/ (fourth), OUT/default.ufdn (the model as shipped in assets/) and OUT/eval/ (report.md, grid.png,
 # grid-256.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,8 +42,9 @@ stage() {
 if [ -z "$from" ]; then
   stage "$out" configs/web2.toml
   stage "$out/sharp" configs/web2-sharp.toml --init "$out/weights.ufdn"
-  from=$out/sharp/weights.ufdn
+  stage "$out/paint" configs/web2-paint.toml --init "$out/sharp/weights.ufdn"
+  from=$out/paint/weights.ufdn
 fi
-stage "$out/paint" configs/web2-paint.toml --init "$from"
-"$ufdn" export --weights "$out/paint/weights.ufdn" --out "$out/default.ufdn" --half
+stage "$out/detail" configs/web3-detail.toml --init "$from"
+"$ufdn" export --weights "$out/detail/weights.ufdn" --out "$out/default.ufdn" --half
 "$ufdn" eval --weights "$out/default.ufdn" --data data --out "$out/eval"

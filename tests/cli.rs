@@ -235,7 +235,7 @@ fn build_train_resume_translate_encode_info() {
     fails(&["train", "--data", s(&dir.join("nowhere")), "--out", s(&dir.join("run2")), "--steps", "1"], "nowhere");
     fails(
         &["train", "--data", s(&data.join("train")), "--out", s(&dir.join("run3")), "--preset", "huge"],
-        "invalid value 'huge' for '--preset <PRESET>' [possible values: paper, web, web2]",
+        "invalid value 'huge' for '--preset <PRESET>' [possible values: paper, web, web2, web3]",
     );
 }
 

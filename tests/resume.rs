@@ -99,6 +99,29 @@ fn fine_tuning_starts_from_the_files_translator_at_step_zero() {
     let diff = off(to_sketch(fresh.model()));
     assert!(diff > 1e-3, "fresh and trained weights agree to {diff}");
 
+    // Asked for the file's network grown by two detail blocks, the run starts translating as
+    // the file does (the blocks start silenced); it trains on, and its weights load again.
+    let mut grown = common::tiny_config();
+    grown.generator.detail_blocks = 2;
+    let grow = TrainConfig { model: Some(grown.clone()), ..cfg.clone() };
+    let (mut tuned, _) = Trainer::fine_tune(grow, &weights, &device).unwrap();
+    assert_eq!(tuned.model().config, grown);
+    let diff = off(to_sketch(tuned.model()));
+    assert!(diff <= 1e-6, "grown: {diff}");
+    for _ in 0..3 {
+        tuned.step(&data.sample(4, &mut rng));
+    }
+    let grown_weights = dir.join("grown.ufdn");
+    std::fs::write(&grown_weights, tuned.model().to_bytes(Precision::F32).unwrap()).unwrap();
+    let opened = TrainConfig { model: Some(grown), ..cfg.clone() };
+    let (reloaded, _) = Trainer::fine_tune(opened, &grown_weights, &device).unwrap();
+    let diff = off(to_sketch(reloaded.model()));
+    assert!(diff > 1e-4, "three steps moved the grown model by only {diff}");
+    assert_eq!(reloaded.model().config.generator.detail_blocks, 2);
+    // A grown file cannot shrink back.
+    let error = Trainer::fine_tune(cfg.clone(), &grown_weights, &device).err().unwrap().to_string();
+    assert!(error.contains("one that grows it"), "{error}");
+
     // Other domains, another architecture or a file that is no model are refused by name.
     let renamed = TrainConfig { domains: vec!["a".into(), "b".into(), "c".into()], ..cfg.clone() };
     let error = Trainer::fine_tune(renamed, &weights, &device).err().unwrap().to_string();

@@ -18,7 +18,7 @@ use crate::train::{TrainConfig, Trainer};
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Presets to measure.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "web2,web,paper")]
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "web3,web2,web,paper")]
     presets: Vec<Preset>,
     /// Devices to measure.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "flex,wgpu")]

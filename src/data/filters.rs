@@ -6,6 +6,7 @@
 use image::{GrayImage, Luma, Rgb, RgbImage};
 use imageproc::filter::{gaussian_blur_f32, median_filter};
 use imageproc::gradients::sobel_gradients;
+use imageproc::map::{map_colors, map_subpixels};
 use std::fmt;
 use std::str::FromStr;
 
@@ -70,8 +71,9 @@ impl FromStr for DomainFilter {
 const PAINT_RADIUS: u32 = 5;
 /// Colour gain of the paint filter around each pixel's grey value.
 const PAINT_SATURATION: f32 = 1.6;
-/// Contrast gain of the paint filter around mid-grey.
-const PAINT_CONTRAST: f32 = 1.1;
+/// Contrast of the paint filter, in `image::imageops::contrast`'s percent: a gain of
+/// ((100 + c) / 100)² = 1.1 around mid-grey.
+const PAINT_CONTRAST: f32 = 4.88;
 /// Blur σ, in pixels, of the grey strokes whose gradient draws the paint's contours: it
 /// widens a contour to about 3 px.
 const CONTOUR_SIGMA: f32 = 2.0;
@@ -119,13 +121,7 @@ fn gray_to_rgb(gray: &GrayImage) -> RgbImage {
 /// Snaps every channel to one of `levels` evenly spaced values.
 fn quantise(image: &RgbImage, levels: u8) -> RgbImage {
     let step = 255.0 / f32::from(levels - 1);
-    let mut out = image.clone();
-    for pixel in out.pixels_mut() {
-        for c in pixel.0.iter_mut() {
-            *c = ((f32::from(*c) / step).round() * step).round() as u8;
-        }
-    }
-    out
+    map_subpixels(image, |c: u8| ((f32::from(c) / step).round() * step).round() as u8)
 }
 
 /// Running sums of every channel and of the squared channels, with a zero first row and
@@ -193,7 +189,8 @@ fn kuwahara(photo: &RgbImage, radius: u32) -> RgbImage {
 /// The paint look: Kuwahara strokes, richer colour and contrast, then dark contours along
 /// the strokes' borders (the photo's own edges, since Kuwahara keeps them).
 fn paint(photo: &RgbImage) -> RgbImage {
-    let strokes = contrast(&saturate(&kuwahara(photo, PAINT_RADIUS), PAINT_SATURATION), PAINT_CONTRAST);
+    let strokes =
+        image::imageops::contrast(&saturate(&kuwahara(photo, PAINT_RADIUS), PAINT_SATURATION), PAINT_CONTRAST);
     let gradient = sobel_gradients(&gaussian_blur_f32(&luma(&strokes), CONTOUR_SIGMA));
     let mut out = strokes;
     let (low, high) = CONTOUR_RAMP;
@@ -205,24 +202,13 @@ fn paint(photo: &RgbImage) -> RgbImage {
     out
 }
 
-/// Scales every channel's distance from mid-grey by `gain`.
-fn contrast(image: &RgbImage, gain: f32) -> RgbImage {
-    let mut out = image.clone();
-    for pixel in out.pixels_mut() {
-        pixel.0 = pixel.0.map(|c| (128.0 + gain * (f32::from(c) - 128.0)).round().clamp(0.0, 255.0) as u8);
-    }
-    out
-}
-
 /// Scales every pixel's colour away from its grey value by `gain`.
 fn saturate(image: &RgbImage, gain: f32) -> RgbImage {
-    let mut out = image.clone();
-    for pixel in out.pixels_mut() {
-        let [r, g, b] = pixel.0.map(f32::from);
+    map_colors(image, |Rgb(rgb)| {
+        let [r, g, b] = rgb.map(f32::from);
         let grey = 0.299 * r + 0.587 * g + 0.114 * b;
-        pixel.0 = [r, g, b].map(|c| (grey + gain * (c - grey)).round().clamp(0.0, 255.0) as u8);
-    }
-    out
+        Rgb([r, g, b].map(|c| (grey + gain * (c - grey)).round().clamp(0.0, 255.0) as u8))
+    })
 }
 
 /// Flat colours from a strong median plus quantisation, with Canny edges drawn dark.
@@ -286,7 +272,8 @@ mod tests {
         let photo = RgbImage::from_fn(32, 32, |x, _| if x < 16 { Rgb([60, 60, 60]) } else { Rgb([190, 190, 190]) });
         let painted = paint(&photo);
         let flat = f32::from(painted.get_pixel(2, 16)[0]);
-        let expected = 128.0 + PAINT_CONTRAST * (60.0 - 128.0);
+        let gain = ((100.0 + PAINT_CONTRAST) / 100.0).powi(2);
+        let expected = 127.5 + gain * (60.0 - 127.5);
         assert!((flat - expected).abs() <= 1.0, "flat dark half {flat}, expected {expected}");
         let darkest = (12..20).map(|x| f32::from(painted.get_pixel(x, 16)[0])).fold(f32::INFINITY, f32::min);
         assert!(darkest < 0.8 * flat, "contour {darkest} against flat {flat}");

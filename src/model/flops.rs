@@ -15,6 +15,12 @@ fn macs(at: (usize, usize), input: usize, spec: &ConvSpec) -> f64 {
     [at.0, at.1, input, spec.channels, spec.kernel, spec.kernel].iter().map(|&v| v as f64).product()
 }
 
+/// Multiply-adds of one residual block of `channels` width reading `code` extra channels.
+fn residual_macs(side: (usize, usize), channels: usize, code: usize) -> f64 {
+    let block = ResidualBlock::conv_spec(channels);
+    macs(side, channels + code, &block) + macs(side, channels, &block)
+}
+
 impl ModelConfig {
     /// FLOPs (two per multiply-add) of one translation G(E(x), v) of a `height`×`width`
     /// frame, or None when the frame does not fit the encoder.
@@ -25,14 +31,18 @@ impl ModelConfig {
             let (out, m) = conv(side, channels, spec)?;
             (side, channels, total) = (out, spec.channels, total + m);
         }
-        let block = ResidualBlock::conv_spec(channels);
-        total += 2.0 * self.encoder.residual_blocks as f64 * macs(side, channels, &block);
+        total += self.encoder.residual_blocks as f64 * residual_macs(side, channels, 0);
         let (out, m) = conv(side, channels, &self.encoder.latent)?;
         (side, channels, total) = (out, self.encoder.latent.channels, total + m);
 
         let g = &self.generator;
         let domains = self.num_domains();
+        let code = if g.code_every_layer { domains } else { 0 };
+        let last = g.layers.len().saturating_sub(1);
         for (i, spec) in g.layers.iter().enumerate() {
+            if i == last {
+                total += g.detail_blocks as f64 * residual_macs(side, channels, code);
+            }
             let input = channels + if i == 0 || g.code_every_layer { domains } else { 0 };
             let (out, m) = match g.upsample {
                 Upsample::Resize => {
@@ -45,10 +55,7 @@ impl ModelConfig {
             };
             (side, channels, total) = (out, spec.channels, total + m);
             if i == 0 {
-                let code = if g.code_every_layer { domains } else { 0 };
-                let block = ResidualBlock::conv_spec(channels);
-                let per_block = macs(side, channels + code, &block) + macs(side, channels, &block);
-                total += g.residual_blocks as f64 * per_block;
+                total += g.residual_blocks as f64 * residual_macs(side, channels, code);
             }
         }
         Some(2.0 * total)
@@ -80,6 +87,7 @@ mod tests {
         let gflop = |c: ModelConfig| c.translate_flops(256, 256).unwrap() / 1e9;
         assert!((gflop(ModelConfig::web(domains())) - 4.2).abs() < 0.05, "{}", gflop(ModelConfig::web(domains())));
         assert!((gflop(ModelConfig::web2(domains())) - 5.1).abs() < 0.05, "{}", gflop(ModelConfig::web2(domains())));
+        assert!((gflop(ModelConfig::web3(domains())) - 5.7).abs() < 0.05, "{}", gflop(ModelConfig::web3(domains())));
         // The cost grows with the pixel count; frames that do not fit have none.
         let web2 = ModelConfig::web2(domains());
         let ratio = web2.translate_flops(512, 512).unwrap() / web2.translate_flops(256, 256).unwrap();

@@ -99,6 +99,7 @@ impl EncoderGenerator {
         encoder.residual = encoder.residual.into_iter().map(ResidualBlock::folded).collect();
         generator.layers = generator.layers.into_iter().map(UpBlock::folded).collect();
         generator.residual = generator.residual.into_iter().map(ResidualBlock::folded).collect();
+        generator.detail = generator.detail.into_iter().map(ResidualBlock::folded).collect();
         EncoderGenerator { encoder, generator }
     }
 }
@@ -117,7 +118,7 @@ mod tests {
     #[test]
     fn folding_keeps_the_translator_s_outputs() {
         let device = Device::flex();
-        for preset in [Preset::Web2, Preset::Web, Preset::Paper] {
+        for preset in [Preset::Web3, Preset::Web2, Preset::Web, Preset::Paper] {
             let config = preset.config(vec!["photo".into(), "sketch".into(), "paint".into()]);
             let net = config.init_translator(&device).valid();
             let net = net.map(&mut Randomise(&device));

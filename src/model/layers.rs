@@ -1,7 +1,7 @@
 //! Building blocks shared by the four networks: (transposed) convolution with optional
 //! BatchNorm and LeakyReLU, and the code-tiling used by the generator.
 
-use burn::module::Module;
+use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Initializer, Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::activation::leaky_relu;
@@ -90,6 +90,24 @@ impl ResidualBlock {
             first: DownBlock::new(channels + code, &spec, batch_norm, device),
             second: conv(channels, &spec, device),
             norm: batch_norm.then(|| BatchNormConfig::new(channels).init(device)),
+        }
+    }
+
+    /// The same block with its branch silenced (BatchNorm scale zero, or without a norm the
+    /// second convolution zero), so that it starts as the identity: a trained network grown
+    /// by such blocks computes what it did, and training then opens them.
+    pub fn silenced(self) -> Self {
+        let zero = |p: Param<Tensor<1>>| p.map(|t| t.zeros_like());
+        match self.norm {
+            Some(norm) => Self { norm: Some(BatchNorm { gamma: zero(norm.gamma), ..norm }), ..self },
+            None => {
+                let second = Conv2d {
+                    weight: self.second.weight.map(|t| t.zeros_like()),
+                    bias: self.second.bias.map(zero),
+                    ..self.second
+                };
+                Self { second, ..self }
+            }
         }
     }
 

@@ -189,9 +189,16 @@ pub fn translator_onnx(net: &EncoderGenerator, config: &ModelConfig, steps: u64)
     }
     h = l.conv("encoder.mu", &h, &e.mu)?;
 
-    // Generator: the code before the first layer (or every layer), residual blocks after it.
+    // Generator: the code before the first layer (or every layer), residual blocks after it
+    // and detail blocks before the last.
     let g = &net.generator;
+    let last = g.layers.len().saturating_sub(1);
     for (i, layer) in g.layers.iter().enumerate() {
+        if i == last {
+            for (j, block) in g.detail.iter().enumerate() {
+                h = l.residual_block(&format!("generator.detail.{j}"), &h, block, g.code_every_layer)?;
+            }
+        }
         if i == 0 || g.code_every_layer {
             h = l.with_code(&h);
         }

@@ -12,6 +12,7 @@ use super::trainer::Trainer;
 use crate::error::{Result, UfdnError};
 use crate::model::ModelConfig;
 use crate::model::container::{Container, FileKind, unchecked_warning};
+use crate::model::encoder_generator::EncoderGenerator;
 use crate::model::inference::TRANSLATOR_SECTION;
 use crate::model::record::{module_from_bytes, module_to_bytes};
 
@@ -82,8 +83,10 @@ impl Trainer {
 
     /// A new run whose E and G start from the weights or checkpoint file at `init`
     /// (fine-tuning a trained model on new data or with another recipe); D_v, D_x and the
-    /// optimisers start fresh, at step 0. The architecture and domains are the file's.
-    /// Returns the trainer and, for a file of the first layout, its [`unchecked_warning`].
+    /// optimisers start fresh, at step 0. The domains are the file's, and so is the
+    /// architecture, unless the configuration asks for it grown by detail blocks
+    /// ([`ModelConfig::grown_from`]): those start silenced, so step 0 translates as the file
+    /// does. Returns the trainer and, for a file of the first layout, its [`unchecked_warning`].
     pub fn fine_tune(config: TrainConfig, init: &Path, device: &Device) -> Result<(Self, Option<&'static str>)> {
         let bytes = std::fs::read(init).map_err(|e| UfdnError::io(init, e))?;
         let named = |e: UfdnError| e.in_file(init);
@@ -97,11 +100,21 @@ impl Trainer {
                 config.domains
             )));
         }
-        check_architecture(&config, &model_config, "fine-tune with the file's preset")?;
-        let mut trainer = Trainer::new(config, model_config, device)?;
-        trainer.translator =
-            module_from_bytes(trainer.translator, container.section(TRANSLATOR_SECTION).map_err(named)?)
-                .map_err(named)?;
+        let requested = config.model_config(model_config.domains.clone())?;
+        if requested != model_config && !requested.grown_from(&model_config) {
+            return Err(architecture_error(
+                &model_config,
+                &requested,
+                "fine-tune with the file's preset or one that grows it",
+            ));
+        }
+        let section = container.section(TRANSLATOR_SECTION).map_err(named)?;
+        let mut trainer = Trainer::new(config, requested.clone(), device)?;
+        let held = module_from_bytes(model_config.init_translator(&trainer.device), section).map_err(named)?;
+        let extra = requested.generator.detail_blocks - model_config.generator.detail_blocks;
+        let latent = requested.encoder.latent.channels;
+        let blocks = requested.generator.detail_stack(extra, latent, requested.num_domains(), &trainer.device);
+        trainer.translator = EncoderGenerator { encoder: held.encoder, generator: held.generator.grown(blocks) };
         Ok((trainer, unchecked_warning(&bytes)))
     }
 }
@@ -113,10 +126,16 @@ fn check_architecture(config: &TrainConfig, held: &ModelConfig, advice: &str) ->
     if requested == *held {
         return Ok(());
     }
-    Err(UfdnError::Input(format!(
+    Err(architecture_error(held, &requested, advice))
+}
+
+/// The error for a configuration asking for `requested` of a file holding `held`; `advice`
+/// ends it.
+fn architecture_error(held: &ModelConfig, requested: &ModelConfig, advice: &str) -> UfdnError {
+    UfdnError::Input(format!(
         "the file holds a '{}' model ({}px) but the configuration asks for '{}' ({}px): {advice}",
         held.preset, held.image_size, requested.preset, requested.image_size
-    )))
+    ))
 }
 
 /// A checkpoint file, read, checked and parsed once.

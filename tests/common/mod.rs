@@ -46,6 +46,7 @@ pub fn tiny_config() -> ModelConfig {
             layers: vec![same(32), down(16), down(3)],
             upsample: Upsample::Transposed,
             residual_blocks: 0,
+            detail_blocks: 0,
             batch_norm: true,
             code_every_layer: true,
         },
