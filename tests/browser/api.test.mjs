@@ -58,7 +58,7 @@ test('WebGPU is used when asked for and the model describes itself', async () =>
   assert.equal(info.backend, 'webgpu');
   assert.ok(info.domains.length >= 2, JSON.stringify(info));
   assert.ok(info.info.parameters > 0 && info.info.parameters <= 4_000_000);
-  assert.equal(info.info.preset, 'web2');
+  assert.equal(info.info.preset, 'web3');
 });
 
 test('a real PNG translated in the browser matches native `ufdn translate` (PSNR >= 40 dB)', async () => {

@@ -54,7 +54,7 @@ test('a photo opened with the file picker is translated into every domain (WebGP
     await page.waitForFunction(() => typeof window.ufdn.target === 'object');
     const target = await page.evaluate(() => window.ufdn.target);
     assert.ok(Math.abs(target[domains[1]] - 0.3) < 1e-9 && Math.abs(target[domains[0]] - 0.7) < 1e-9, JSON.stringify(target));
-    assert.match(await page.textContent('#status'), /Ready: web2 model/);
+    assert.match(await page.textContent('#status'), /Ready: web3 model/);
     assert.deepEqual(await page.evaluate(() => window.ufdn.errors), []);
   }, '?backend=webgpu');
 });
