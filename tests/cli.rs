@@ -242,7 +242,7 @@ fn build_train_resume_translate_encode_info() {
 #[test]
 fn bench_and_info_report_the_shipped_models_arithmetic_and_export_needs_one_output() {
     let weights = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/default.ufdn");
-    let config = ufdn::ModelConfig::web2(common::domains());
+    let config = ufdn::ModelConfig::web3(common::domains());
     let gflop = |side| config.translate_flops(side, side).unwrap() / 1e9;
     let info = ok(&["info", s(&weights)]);
     assert!(info.contains(&format!("GFLOP per 256x256 translation: {:.2}", gflop(256))), "{info}");
@@ -251,7 +251,7 @@ fn bench_and_info_report_the_shipped_models_arithmetic_and_export_needs_one_outp
         let row =
             table.lines().find(|l| l.contains(&format!("| {side}x{side} |"))).unwrap_or_else(|| panic!("{table}"));
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-        assert_eq!(&cells[1..3], ["web2", "flex"], "{row}");
+        assert_eq!(&cells[1..3], ["web3", "flex"], "{row}");
         assert_eq!(cells[5], format!("{:.2}", gflop(side)), "{row}");
         let ms: f64 = cells[6].parse().unwrap();
         let rate: f64 = cells[7].parse().unwrap();
