@@ -12,8 +12,8 @@
 # Interrupted? Run it again (with the same arguments): each stage resumes from its
 # checkpoint.ufdn.
 # Writes OUT/weights.ufdn (first stage), OUT/sharp/ (second), OUT/paint/ (third),
-# OUT/detail/ (fourth), OUT/default.ufdn (the model as shipped in assets/) and OUT/eval/ (report.md, grid.png,
-# grid-256.png).
+# OUT/detail/ (fourth), OUT/default.ufdn (the model as shipped in assets/) and OUT/eval/
+# (report.md, grid.png, grid-256.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/web2}
