@@ -37,7 +37,7 @@ impl ModelConfig {
 
         let g = &self.generator;
         let domains = self.num_domains();
-        let code = if g.code_every_layer { domains } else { 0 };
+        let code = g.block_code(domains);
         let last = g.layers.len().saturating_sub(1);
         for (i, spec) in g.layers.iter().enumerate() {
             if i == last {

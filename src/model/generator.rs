@@ -43,7 +43,7 @@ impl GeneratorConfig {
     }
 
     /// Code channels a residual block reads.
-    fn block_code(&self, domains: usize) -> usize {
+    pub(super) fn block_code(&self, domains: usize) -> usize {
         if self.code_every_layer { domains } else { 0 }
     }
 }
