@@ -140,7 +140,7 @@ impl Scores {
         for p in &self.pairs {
             let _ = writeln!(
                 s,
-                "| {} → {} | {:.2} | {:.2} | {:.3} | {:.3} | {:.2} | {:.1} % | {} |",
+                "| {} → {} | {:.2} | {:.2} | {:.3} | {:.3} | {:.3} | {:.1} % | {} |",
                 p.source,
                 p.target,
                 p.psnr,
@@ -155,7 +155,7 @@ impl Scores {
         let _ = writeln!(s, "\n| from | targets | distinctness |");
         let _ = writeln!(s, "|---|---|---|");
         for d in &self.distinctness {
-            let _ = writeln!(s, "| {} | {} / {} | {:.2} |", d.source, d.targets[0], d.targets[1], d.value);
+            let _ = writeln!(s, "| {} | {} / {} | {:.3} |", d.source, d.targets[0], d.targets[1], d.value);
         }
         s
     }
