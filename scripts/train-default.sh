@@ -3,17 +3,22 @@
 # photos (data/, unless it exists), train the web2 preset with configs/web2.toml, fine-tune
 # it with configs/web2-sharp.toml (the detail loss), then with configs/web2-paint.toml
 # (today's paint look), grow it into the web3 network and train that with
-# configs/web3-detail.toml, export it in f16 and evaluate it on the held-out split and frames.
+# configs/web3-detail.toml, train that on with configs/web3-crisp.toml (a louder detail
+# loss), blend the fourth and fifth stages halfway (`ufdn blend`), export the blend in f16
+# and evaluate it on the held-out split and frames.
 #   scripts/train-default.sh [OUT]                  (default OUT: runs/web2)
-#   scripts/train-default.sh [OUT] --from WEIGHTS   fourth stage only, from WEIGHTS' E and G
-# The shipped model is the fourth stage run from the previous default model (v2.2, the
-# third stage run from v2.1, whose first two stages saw earlier paint and sketch filters):
-#   git show 9ff389d:assets/default.ufdn > v2.2.ufdn && scripts/train-default.sh runs/web2 --from v2.2.ufdn
+#   scripts/train-default.sh [OUT] --from WEIGHTS   the stages after WEIGHTS' model: from the
+#                                                   fourth for a web2 model, from the fifth
+#                                                   for a web3 one
+# The shipped model is the fifth stage and the blend run from the previous default model
+# (v3, the fourth stage run from v2.2; see README):
+#   git show 6a7bbf8:assets/default.ufdn > v3.ufdn && scripts/train-default.sh runs/web3 --from v3.ufdn
 # Interrupted? Run it again (with the same arguments): each stage resumes from its
 # checkpoint.ufdn.
 # Writes OUT/weights.ufdn (first stage), OUT/sharp/ (second), OUT/paint/ (third),
-# OUT/detail/ (fourth), OUT/default.ufdn (the model as shipped in assets/) and OUT/eval/
-# (report.md, grid.png, grid-256.png).
+# OUT/detail/ (fourth), OUT/crisp/ (fifth), OUT/blend.ufdn (the blend, f32),
+# OUT/default.ufdn (the model as shipped in assets/) and OUT/eval/ (report.md, grid.png,
+# grid-256.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/web2}
@@ -45,6 +50,12 @@ if [ -z "$from" ]; then
   stage "$out/paint" configs/web2-paint.toml --init "$out/sharp/weights.ufdn"
   from=$out/paint/weights.ufdn
 fi
-stage "$out/detail" configs/web3-detail.toml --init "$from"
-"$ufdn" export --weights "$out/detail/weights.ufdn" --out "$out/default.ufdn" --half
+if "$ufdn" info "$from" | grep -qx 'preset: web2'; then
+  stage "$out/detail" configs/web3-detail.toml --init "$from"
+  from=$out/detail/weights.ufdn
+fi
+stage "$out/crisp" configs/web3-crisp.toml --init "$from"
+"$ufdn" blend "$from" "$out/crisp/weights.ufdn" --share 0.5 --data data/train --config configs/web3-crisp.toml \
+  --out "$out/blend.ufdn"
+"$ufdn" export --weights "$out/blend.ufdn" --out "$out/default.ufdn" --half
 "$ufdn" eval --weights "$out/default.ufdn" --data data --out "$out/eval"

@@ -186,6 +186,36 @@ fn build_train_resume_translate_encode_info() {
     assert!(ok(&["info", s(&tuned.join("weights.ufdn"))]).contains("steps trained: 1"));
     fails(&[&tune[..], &["--init", s(&weights_paired_run), "--resume"]].concat(), "cannot be used with");
     fails(&[&tune[..], &["--init", s(&dir.join("absent.ufdn"))]].concat(), "absent.ufdn");
+
+    // Blending the paired run with its fine-tune. With the statistics kept, share 0 and 1
+    // translate exactly as each file does; halfway, with re-estimated statistics, as neither.
+    let tuned_weights = tuned.join("weights.ufdn");
+    let blend = |share: &str, batches: &str, name: &str| {
+        let out = dir.join(name);
+        let files = [s(&weights_paired_run), s(&tuned_weights)];
+        let data = ["--data", s(&train_dir), "--config", s(&paired_config), "--statistics-batches", batches];
+        ok(&[&["blend"][..], &files, &["--share", share, "--out", s(&out)], &data].concat());
+        out
+    };
+    let sketch_of = |weights: &Path| {
+        let result = dir.join("blend_sketch.png");
+        ok(&["translate", "--weights", s(weights), "--to", "sketch", s(&photo), s(&result)]);
+        image::open(&result).unwrap().to_rgb8().into_raw()
+    };
+    let (first, second) = (sketch_of(&weights_paired_run), sketch_of(&tuned_weights));
+    assert_ne!(first, second, "the fine-tune should translate differently");
+    assert_eq!(sketch_of(&blend("0", "0", "blend0.ufdn")), first);
+    assert_eq!(sketch_of(&blend("1", "0", "blend1.ufdn")), second);
+    let halfway = blend("0.5", "3", "blend_half.ufdn");
+    let mixed = sketch_of(&halfway);
+    assert!(mixed != first && mixed != second);
+    // The larger step count of the two (2 and 1).
+    assert!(ok(&["info", s(&halfway)]).contains("steps trained: 2"));
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/default.ufdn");
+    let against_shipped = ["blend", s(&weights_paired_run), s(&shipped), "--data", s(&train_dir)];
+    fails(&[&against_shipped[..], &["--out", s(&dir.join("x.ufdn"))]].concat(), "hold different models");
+    let files = ["blend", s(&weights_paired_run), s(&tuned_weights), "--data", s(&train_dir)];
+    fails(&[&files[..], &["--share", "1.5", "--out", s(&dir.join("x.ufdn"))]].concat(), "must lie in [0, 1]");
     let unpaired = dir.join("unpaired");
     for domain in ["photo", "sketch", "paint"] {
         std::fs::create_dir_all(unpaired.join(domain)).unwrap();

@@ -180,24 +180,32 @@ fn shipped_model_is_the_committed_recipe_run_to_its_end() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let recipe = |name: &str| TrainConfig::from_file(&root.join("configs").join(name)).unwrap();
     // The second stage fine-tunes the first (`--init`), and the third the second, on the
-    // same architecture and domains; the fourth grows that network by detail blocks, and the
-    // shipped weights are its last step.
+    // same architecture and domains; the fourth grows that network by detail blocks, the
+    // fifth fine-tunes the fourth, and the shipped weights blend the last steps of the two.
     let stages = [recipe("web2.toml"), recipe("web2-sharp.toml"), recipe("web2-paint.toml")];
     let fourth = recipe("web3-detail.toml");
+    let fifth = recipe("web3-crisp.toml");
     let shipped =
         Model::from_bytes(&std::fs::read(root.join("assets/default.ufdn")).unwrap(), &Device::flex()).unwrap();
     let domains = shipped.config.domains.clone();
     assert_eq!(shipped.config, fourth.model_config(domains.clone()).unwrap());
+    assert_eq!(shipped.config, fifth.model_config(domains.clone()).unwrap());
     for stage in &stages {
         let config = stage.model_config(domains.clone()).unwrap();
         assert!(shipped.config.grown_from(&config) && shipped.config != config, "{}", config.preset);
         assert_eq!(shipped.domains(), stage.domains);
     }
     assert_eq!(shipped.domains(), fourth.domains);
+    assert_eq!(shipped.domains(), fifth.domains);
     let [_, sharp, paint] = &stages;
     assert!(
-        [sharp, paint, &fourth].iter().all(|stage| stage.loss_weights.detail.is_used()),
+        [sharp, paint, &fourth, &fifth].iter().all(|stage| stage.loss_weights.detail.is_used()),
         "the fine-tunes keep the detail loss"
     );
-    assert_eq!(shipped.steps, fourth.steps, "assets/default.ufdn should be the fourth stage's final step");
+    // A blend counts the larger step count of its two files.
+    assert_eq!(
+        shipped.steps,
+        fourth.steps.max(fifth.steps),
+        "assets/default.ufdn should blend the fourth and fifth stages' final steps"
+    );
 }

@@ -26,6 +26,9 @@ enum Command {
     },
     /// Train a model.
     Train(train::TrainArgs),
+    /// Blend two trained models of one architecture (weight interpolation, e.g. a model and
+    /// its fine-tune) and re-estimate BatchNorm's statistics on training images.
+    Blend(train::BlendArgs),
     /// Translate an image into a domain or a mix of domains.
     Translate(infer::TranslateArgs),
     /// Encode an image to its latent z (written as .npy).
@@ -63,6 +66,7 @@ pub fn run() -> Result<()> {
     match cli.command {
         Command::Data { command } => data::run(command),
         Command::Train(args) => train::run(args),
+        Command::Blend(args) => train::blend(args),
         Command::Translate(args) => infer::translate(args),
         Command::Encode(args) => infer::encode(args),
         Command::Info(args) => infer::info(args),

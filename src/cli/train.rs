@@ -1,4 +1,4 @@
-//! `ufdn train`.
+//! `ufdn train` and `ufdn blend`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -9,9 +9,11 @@ use crate::data::dataset::training_root;
 use crate::device::DeviceArg;
 use crate::error::Result;
 use crate::model::config::Preset;
+use crate::model::record::Precision;
 use crate::train::TrainConfig;
-use crate::train::checkpoint::Checkpoint;
-use crate::train::config::RunPaths;
+use crate::train::blend::blend_files;
+use crate::train::checkpoint::{Checkpoint, write_atomic};
+use crate::train::config::{NormStatistics, RunPaths};
 use crate::train::run::{RunOptions, run_training};
 
 #[derive(Debug, Args)]
@@ -126,5 +128,61 @@ pub fn run(args: TrainArgs) -> Result<()> {
     };
     let model = run_training(config, checkpoint, &opts)?;
     println!("trained {} steps; weights: {}", model.steps, args.out.join("weights.ufdn").display());
+    Ok(())
+}
+
+/// Batches of 48 images per domain that re-estimate a blend's statistics without a recipe.
+const BLEND_STATISTICS: NormStatistics = NormStatistics { batches: 30, batch_per_domain: 48 };
+
+#[derive(Debug, Args)]
+pub struct BlendArgs {
+    /// First weights or checkpoint file.
+    first: PathBuf,
+    /// Second weights or checkpoint file: the same architecture and domains (typically a
+    /// fine-tune of the first, or another fine-tune of the model they both started from).
+    second: PathBuf,
+    /// Weight of the second file's parameters: 0 keeps the first's, 1 takes the second's.
+    #[arg(long, default_value_t = 0.5)]
+    share: f64,
+    /// Training images that re-estimate BatchNorm's statistics of the blend (as `ufdn train
+    /// --data` reads them).
+    #[arg(long)]
+    data: PathBuf,
+    /// Training recipe whose `[norm_statistics]`, `crop_from` and `seed` the re-estimation
+    /// follows (without one: 30 batches of 48 images per domain).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Batches of the re-estimation, instead of the recipe's (0 keeps the blended statistics).
+    #[arg(long)]
+    statistics_batches: Option<u64>,
+    /// Weights file to write (f32; `ufdn export --half` stores it in f16).
+    #[arg(long)]
+    out: PathBuf,
+    #[command(flatten)]
+    device: DeviceArg,
+}
+
+/// Runs `ufdn blend`: interpolates two files' E and G, re-estimates BatchNorm's statistics
+/// and writes the weights.
+pub fn blend(args: BlendArgs) -> Result<()> {
+    let mut config = match &args.config {
+        Some(path) => TrainConfig::from_file(path)?,
+        None => TrainConfig { norm_statistics: BLEND_STATISTICS, ..TrainConfig::default() },
+    };
+    if let Some(batches) = args.statistics_batches {
+        config.norm_statistics.batches = batches;
+    }
+    if let Some(device) = args.device.device {
+        config.device = device;
+    }
+    let model = blend_files(config, &args.first, &args.second, args.share, &training_root(&args.data))?;
+    write_atomic(&args.out, &model.to_bytes(Precision::F32)?)?;
+    println!(
+        "blended {} and {} at share {}; weights: {}",
+        args.first.display(),
+        args.second.display(),
+        args.share,
+        args.out.display()
+    );
     Ok(())
 }

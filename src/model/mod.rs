@@ -1,6 +1,7 @@
 //! The UFDN networks (E, G, D_v, D_x), their configuration and presets, and the
 //! self-describing weights format.
 
+pub mod blend;
 pub mod config;
 pub mod container;
 pub mod encoder;

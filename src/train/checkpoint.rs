@@ -88,10 +88,7 @@ impl Trainer {
     /// ([`ModelConfig::grown_from`]): those start silenced, so step 0 translates as the file
     /// does. Returns the trainer and, for a file of the first layout, its [`unchecked_warning`].
     pub fn fine_tune(config: TrainConfig, init: &Path, device: &Device) -> Result<(Self, Option<&'static str>)> {
-        let bytes = std::fs::read(init).map_err(|e| UfdnError::io(init, e))?;
-        let named = |e: UfdnError| e.in_file(init);
-        let container = Container::from_bytes(&bytes).map_err(named)?;
-        let model_config = container.header.config.clone();
+        let HeldTranslator { config: model_config, translator: held, warning, .. } = read_translator(init, device)?;
         if !config.domains.is_empty() && config.domains != model_config.domains {
             return Err(UfdnError::Input(format!(
                 "{} translates between {:?} but the configuration asks for {:?}: fine-tune on the file's domains, or train a new model",
@@ -108,15 +105,37 @@ impl Trainer {
                 "fine-tune with the file's preset or one that grows it",
             ));
         }
-        let section = container.section(TRANSLATOR_SECTION).map_err(named)?;
         let mut trainer = Trainer::new(config, requested.clone(), device)?;
-        let held = module_from_bytes(model_config.init_translator(&trainer.device), section).map_err(named)?;
         let extra = requested.generator.detail_blocks - model_config.generator.detail_blocks;
         let latent = requested.encoder.latent.channels;
         let blocks = requested.generator.detail_stack(extra, latent, requested.num_domains(), &trainer.device);
         trainer.translator = EncoderGenerator { encoder: held.encoder, generator: held.generator.grown(blocks) };
-        Ok((trainer, unchecked_warning(&bytes)))
+        Ok((trainer, warning))
     }
+}
+
+/// What [`read_translator`] reads from a weights or checkpoint file.
+pub struct HeldTranslator {
+    /// Architecture and domains.
+    pub config: ModelConfig,
+    /// Training steps the weights have seen.
+    pub steps: u64,
+    /// E and G.
+    pub translator: EncoderGenerator,
+    /// The file's [`unchecked_warning`] (first layout only).
+    pub warning: Option<&'static str>,
+}
+
+/// The model configuration and E+G of the weights or checkpoint file at `path`, on `device`.
+/// Errors name the file.
+pub fn read_translator(path: &Path, device: &Device) -> Result<HeldTranslator> {
+    let bytes = std::fs::read(path).map_err(|e| UfdnError::io(path, e))?;
+    let named = |e: UfdnError| e.in_file(path);
+    let container = Container::from_bytes(&bytes).map_err(named)?;
+    let config = container.header.config.clone();
+    let section = container.section(TRANSLATOR_SECTION).map_err(named)?;
+    let translator = module_from_bytes(config.init_translator(device), section).map_err(named)?;
+    Ok(HeldTranslator { config, steps: container.header.steps, translator, warning: unchecked_warning(&bytes) })
 }
 
 /// Checks that `config` asks for the architecture a file holds (`held`); `advice` ends the

@@ -1,6 +1,7 @@
 //! Training: losses, the critic's Lipschitz penalty, loss-weight schedules, the step,
 //! checkpoints and the run loop with its samples and logs.
 
+pub mod blend;
 pub mod checkpoint;
 pub mod config;
 pub mod losses;

@@ -130,6 +130,25 @@ fn grid_inputs(trainer: &Trainer, data: &DomainDataset, opts: &RunOptions) -> Re
     Ok((planes, rows, side))
 }
 
+/// The training images under `root` as the trainer's recipe reads them: stored at
+/// `crop_from` (or the model's size) and cut into windows of the model's size.
+pub(crate) fn training_windows(trainer: &Trainer, root: &Path) -> Result<DomainDataset> {
+    let size = trainer.model_config.image_size;
+    let stored = trainer.config.crop_from.unwrap_or(size);
+    DomainDataset::load(root, &trainer.model_config.domains, stored)?.cropped_to(size)
+}
+
+/// Re-estimates BatchNorm's running statistics from the recipe's `[norm_statistics]`
+/// batches of `data`, drawn from the trainer's own seeded stream.
+pub(crate) fn settle_statistics(trainer: &mut Trainer, data: &DomainDataset) {
+    let statistics = trainer.config.norm_statistics;
+    let mut rng = trainer.step_rng(NORM_STREAM);
+    for _ in 0..statistics.batches {
+        let batch = data.sample(statistics.batch_per_domain, &mut rng);
+        trainer.settle_norms(&batch, &mut rng);
+    }
+}
+
 /// Trains as `config` says, from `resume` when given, and returns the final model (also
 /// saved as `out/weights.ufdn`).
 pub fn run_training(config: TrainConfig, resume: Option<Checkpoint>, opts: &RunOptions) -> Result<Model> {
@@ -137,9 +156,7 @@ pub fn run_training(config: TrainConfig, resume: Option<Checkpoint>, opts: &RunO
     let paths = RunPaths { out: opts.out.clone() };
     std::fs::create_dir_all(&paths.out).map_err(|e| UfdnError::io(&paths.out, e))?;
     let mut trainer = start_trainer(config, resume, opts, &paths)?;
-    let size = trainer.model_config.image_size;
-    let stored = trainer.config.crop_from.unwrap_or(size);
-    let data = DomainDataset::load(&opts.data, &trainer.model_config.domains, stored)?.cropped_to(size)?;
+    let data = training_windows(&trainer, &opts.data)?;
     if trainer.config.loss_weights.uses_pairs() {
         data.require_pairs()?;
     }
@@ -166,11 +183,7 @@ pub fn run_training(config: TrainConfig, resume: Option<Checkpoint>, opts: &RunO
         bar.set_message(summary(&losses));
         let last = step == cfg.steps;
         if last {
-            let mut rng = trainer.step_rng(NORM_STREAM);
-            for _ in 0..cfg.norm_statistics.batches {
-                let batch = data.sample(cfg.norm_statistics.batch_per_domain, &mut rng);
-                trainer.settle_norms(&batch, &mut rng);
-            }
+            settle_statistics(&mut trainer, &data);
         }
         if step % cfg.sample_every == 0 || last {
             let grid = sample_grid(&trainer.model(), &sample_planes, sample_rows, grid_side)?;
