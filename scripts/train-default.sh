@@ -50,7 +50,9 @@ if [ -z "$from" ]; then
   stage "$out/paint" configs/web2-paint.toml --init "$out/sharp/weights.ufdn"
   from=$out/paint/weights.ufdn
 fi
-if "$ufdn" info "$from" | grep -qx 'preset: web2'; then
+# (sed reads all of `info`'s lines: a `grep -q` that stops at the first could cut its output
+# short, and pipefail would then fail the test.)
+if [ "$("$ufdn" info "$from" | sed -n 's/^preset: //p')" = web2 ]; then
   stage "$out/detail" configs/web3-detail.toml --init "$from"
   from=$out/detail/weights.ufdn
 fi
