@@ -45,6 +45,11 @@ pub fn blend_files(mut config: TrainConfig, first: &Path, second: &Path, share: 
     trainer.translator = interpolate(a.translator, &b.translator, share)?;
     trainer.step = a.steps.max(b.steps);
     let data = training_windows(&trainer, data)?;
+    let statistics = trainer.config.norm_statistics;
+    eprintln!(
+        "re-estimating BatchNorm's statistics of the blend on {} batches of {} images per domain",
+        statistics.batches, statistics.batch_per_domain
+    );
     settle_statistics(&mut trainer, &data);
     Ok(trainer.model())
 }
