@@ -83,9 +83,21 @@ fn build_train_resume_translate_encode_info() {
         .map(|l| l.split(',').next().unwrap().to_string())
         .collect();
     assert_eq!(steps, ["1", "2", "3", "4", "5", "6"]);
+    // A log written before its last column existed: a resumed run gives its rows zeros there.
+    let log_path = out.join("losses.csv");
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let older: String = log.lines().map(|row| format!("{}\n", row.rsplit_once(',').unwrap().0)).collect();
+    std::fs::write(&log_path, older).unwrap();
+    ok(&["train", "--data", s(&data), "--out", s(&out), "--resume", "--steps", "7"]);
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let rows: Vec<Vec<&str>> = log.lines().map(|row| row.split(',').collect()).collect();
+    assert_eq!(rows.len(), 8, "{log}");
+    assert!(rows.iter().all(|row| row.len() == rows[0].len()), "{log}");
+    assert_eq!(rows[6].last(), Some(&"0"), "{log}");
+    assert_eq!(rows[6][0], "6", "{log}");
     let weights = out.join("weights.ufdn");
     let info = ok(&["info", s(&weights)]);
-    for line in ["preset: tiny", "domains: paint, photo, sketch", "steps trained: 6", "parameters (E+G): "] {
+    for line in ["preset: tiny", "domains: paint, photo, sketch", "steps trained: 7", "parameters (E+G): "] {
         assert!(info.contains(line), "{info}");
     }
 
@@ -126,6 +138,7 @@ fn build_train_resume_translate_encode_info() {
         "test z the probe assigns to paint / photo / sketch",
         "retrieval top-1, sketch → photo",
         "judged as paint / photo / sketch",
+        "of these real paint / photo / sketch images to their own domain",
     ] {
         assert!(report.contains(measure), "{report}");
     }
@@ -168,8 +181,13 @@ fn build_train_resume_translate_encode_info() {
     // Paired losses: trained where every domain holds the same file names, refused at once
     // where none match.
     let both = Ramp::new(1.0, 1.0, 0);
-    let weights_paired =
-        LossWeights { paired_translation: both, latent_alignment: both, detail: both, ..config.loss_weights };
+    let weights_paired = LossWeights {
+        paired_translation: both,
+        latent_alignment: both,
+        detail: both,
+        gradient: both,
+        ..config.loss_weights
+    };
     let paired = TrainConfig { loss_weights: weights_paired, ..config.clone() };
     let paired_config = dir.join("paired.toml");
     std::fs::write(&paired_config, toml::to_string(&paired).unwrap()).unwrap();
@@ -177,7 +195,7 @@ fn build_train_resume_translate_encode_info() {
     ok(&["train", "--data", s(&train_dir), "--out", s(&paired_run), "--steps", "2", "--config", s(&paired_config)]);
     let log = std::fs::read_to_string(paired_run.join("losses.csv")).unwrap();
     let last: Vec<f32> = log.lines().last().unwrap().split(',').map(|v| v.parse().unwrap()).collect();
-    assert!(last[11] > 0.0 && last[12] > 0.0 && last[13] > 0.0, "paired and detail losses should be logged: {log}");
+    assert!(last[11..=14].iter().all(|&v| v > 0.0), "paired, detail and gradient losses should be logged: {log}");
     // Fine-tuning the paired run's model: a new run from its weights, counting from step 0.
     let tuned = dir.join("run_tuned");
     let weights_paired_run = paired_run.join("weights.ufdn");

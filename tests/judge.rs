@@ -1,7 +1,7 @@
 //! The domain judge of `ufdn eval` on real filtered fixture images: its texture statistics
 //! see the flat strokes of a paint (Kuwahara smoothing leaves a larger share of exactly flat
 //! neighbours than the photo has), and once fitted on half the crops it tells the domains of
-//! the other half, blurred or not. (Three fixture photos are too few to learn from them what
+//! the other half, blurred, noisy or neither. (Three fixture photos are too few to learn from them what
 //! a paint of a fourth looks like; `ufdn eval` measures that on the held-out sources of the
 //! real data.)
 
@@ -11,7 +11,7 @@ use std::path::Path;
 
 use burn::tensor::Device;
 use image::RgbImage;
-use ufdn::eval::judge::{FEATURES, Judge, texture_features};
+use ufdn::eval::judge::{FEATURES, HISTOGRAM_BINS, Judge, texture_features};
 
 const SIZE: u32 = 64;
 
@@ -40,8 +40,8 @@ fn features_are_shares_and_mark_flat_paint_regions_that_photos_lack() {
     let test = images(&dir, "test", |_| true);
     let features = texture_features(&test[0][0]);
     assert_eq!(features.len(), FEATURES);
-    // Five histograms, each summing to one.
-    for histogram in features.chunks(FEATURES / 5) {
+    // Histograms, each summing to one.
+    for histogram in features.chunks(HISTOGRAM_BINS) {
         assert!((histogram.iter().sum::<f32>() - 1.0).abs() < 1e-4, "{histogram:?}");
     }
     let (photo, paint) = (flat_share(&test[0]), flat_share(&test[2]));
@@ -62,4 +62,27 @@ fn fitted_judge_tells_the_domains_of_crops_it_was_not_fitted_on() {
     let blurred: Vec<RgbImage> = test[1].iter().map(|im| image::imageops::blur(im, 1.0)).collect();
     let sketches = judge.verdicts(&blurred, 1).unwrap();
     assert!(sketches.accuracy() >= 0.9, "judge on blurred held-out sketches: {:?}", sketches.counts);
+    // Nor does noise the eye hardly sees (±4 levels, twice what the judge is fitted with),
+    // which fills a sketch's white paper and a paint's flat strokes with tiny differences
+    // as a network's output does. (A judge fitted without noisy copies keeps 17 of 24
+    // sketches and 15 of 24 paints here.)
+    for (d, domain) in test.iter().enumerate() {
+        let noisy: Vec<RgbImage> = domain.iter().enumerate().map(|(i, im)| with_noise(im, i as u64 + 1)).collect();
+        let verdicts = judge.verdicts(&noisy, d).unwrap();
+        assert!(verdicts.accuracy() >= 0.85, "judge on noisy held-out images of domain {d}: {:?}", verdicts.counts);
+    }
+}
+
+/// `image` with every channel moved by a pseudo-random integer in ±4 (xorshift from `seed`).
+fn with_noise(image: &RgbImage, seed: u64) -> RgbImage {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut noisy = image.clone();
+    for value in noisy.iter_mut() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let moved = i16::from(*value) + (state % 9) as i16 - 4;
+        *value = moved.clamp(0, 255) as u8;
+    }
+    noisy
 }

@@ -20,7 +20,7 @@ use crate::frame::{encode_fitted, readback};
 use crate::model::Model;
 use crate::train::samples::{sample_grid, sample_inputs};
 use judge::Judge;
-use probes::{Confusion, ProbeResult, Samples, latent_probe};
+use probes::{ProbeResult, Samples, latent_probe};
 use scores::{Scores, score_split};
 
 /// Per-split images: for every domain, the images of the same file names, in name order.
@@ -71,8 +71,6 @@ pub(crate) fn load_split(dir: &Path, domains: &[String], limit: usize) -> Result
 pub struct EvalReport {
     /// Every direction (identity reconstructions included) and pair of targets on the test crops.
     pub crops: Scores,
-    /// The domain judge's verdicts on the real test images.
-    pub classifier: Confusion,
     /// A fresh probe telling the domain from z: its accuracy on test z is the latent
     /// leakage (chance: 1/N).
     pub latent_probe: ProbeResult,
@@ -132,7 +130,6 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
 
     // Domain judge fitted on every real train image (texture statistics: a few seconds).
     let judge = Judge::fit(&load_split(&opts.data.join("train"), &domains, usize::MAX)?.images, &device);
-    let classifier = judge.verdicts_on_real(&test.images)?;
 
     // Translation quality against ground truth, and domain accuracy of translations: on
     // the test crops, and at the page's scale on full frames of held-out sources.
@@ -162,7 +159,7 @@ pub fn evaluate(model: &Model, opts: &EvalOptions) -> Result<EvalReport> {
         .collect();
 
     let retrieval_reference = domains[reference].clone();
-    let report = EvalReport { crops, classifier, latent_probe: probe, retrieval_reference, retrieval, frames };
+    let report = EvalReport { crops, latent_probe: probe, retrieval_reference, retrieval, frames };
     std::fs::create_dir_all(&opts.out).map_err(|e| UfdnError::io(&opts.out, e))?;
     // The crops' grid at the test crops' side, or the side a fixed-size model takes.
     let size = if model.config.fixed_size() { model.config.image_size } else { test.images[0][0].width() as usize };
@@ -212,9 +209,9 @@ impl EvalReport {
         );
         let _ = writeln!(s, "| measure | value |");
         let _ = writeln!(s, "|---|---|");
-        let judged = self.classifier.accuracy();
+        let judged = self.crops.truths.accuracy();
         let _ = writeln!(s, "| domain judge on real test images | {:.1} % |", 100.0 * judged);
-        let recalls = percentages(&self.classifier.recalls());
+        let recalls = percentages(&self.crops.truths.recalls());
         let _ = writeln!(s, "| real test images of {names} judged as their own domain | {recalls} |");
         let probe = &self.latent_probe;
         let predicted = probe.test.predicted_shares();

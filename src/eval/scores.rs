@@ -59,6 +59,9 @@ pub struct Scores {
     pub pairs: Vec<PairScore>,
     /// Every source and pair of distinct targets.
     pub distinctness: Vec<Distinctness>,
+    /// The judge's verdicts on the split's real images of every domain: how far its
+    /// verdicts on the translations can be trusted here.
+    pub truths: Confusion,
 }
 
 /// Accumulated sums of one direction over images.
@@ -123,7 +126,7 @@ pub(crate) fn score_split(model: &Model, split: &Split, judge: &Judge) -> Result
             }
         }
     }
-    Ok(Scores { images: count, pairs, distinctness })
+    Ok(Scores { images: count, pairs, distinctness, truths: judge.verdicts_on_real(images)? })
 }
 
 impl Scores {
@@ -152,6 +155,11 @@ impl Scores {
                 percentages(&p.verdicts.predicted_shares())
             );
         }
+        let _ = writeln!(
+            s,
+            "\nThe judge assigns {} of these real {names} images to their own domain.",
+            percentages(&self.truths.recalls())
+        );
         let _ = writeln!(s, "\n| from | targets | distinctness |");
         let _ = writeln!(s, "|---|---|---|");
         for d in &self.distinctness {

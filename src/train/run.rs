@@ -53,11 +53,17 @@ fn open_csv(path: &Path, done: u64) -> Result<csv::Writer<std::fs::File>> {
     let complete = if old.ends_with('\n') { old.as_str() } else { old.rsplit_once('\n').map_or("", |(head, _)| head) };
     let header = csv_header();
     let fields = header.split(',').count();
-    let kept = complete.lines().skip(1).filter(|row| {
+    // A log written before later loss columns existed: its rows get zeros for them.
+    let old_header = complete.lines().next().unwrap_or_default();
+    let old_fields = old_header.split(',').count();
+    let padding =
+        if header.starts_with(&format!("{old_header},")) { ",0".repeat(fields - old_fields) } else { String::new() };
+    let kept = complete.lines().skip(1).filter_map(|row| {
         let step = row.split(',').next().and_then(|s| s.parse::<u64>().ok());
-        row.split(',').count() == fields && step.is_some_and(|s| s <= done)
+        let row = if row.split(',').count() == old_fields { format!("{row}{padding}") } else { row.to_string() };
+        (row.split(',').count() == fields && step.is_some_and(|s| s <= done)).then_some(row)
     });
-    let text: String = std::iter::once(header.as_str()).chain(kept).map(|row| format!("{row}\n")).collect();
+    let text: String = std::iter::once(header).chain(kept).map(|row| format!("{row}\n")).collect();
     if text != old {
         write_atomic(path, text.as_bytes())?;
     }

@@ -74,6 +74,11 @@ pub struct LossWeights {
     /// 0 unless given.
     #[serde(default)]
     pub detail: Ramp,
+    /// Gradient: L1 distance between the neighbour differences of output and truth, for
+    /// the reconstruction and, on paired steps, the paired translation. Asks for flat
+    /// colour where the truth is flat and edges where it has them. 0 unless given.
+    #[serde(default)]
+    pub gradient: Ramp,
 }
 
 impl LossWeights {
@@ -87,6 +92,7 @@ impl LossWeights {
         paired_translation: Ramp::new(0.0, 0.0, 0),
         latent_alignment: Ramp::new(0.0, 0.0, 0),
         detail: Ramp::new(0.0, 0.0, 0),
+        gradient: Ramp::new(0.0, 0.0, 0),
     };
 
     /// Whether any step uses paired images.

@@ -9,7 +9,9 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 use super::config::{PixelLoss, TrainConfig};
-use super::losses::{MIN_DETAIL_SIDE, bce_with_logits, cross_entropy, detail_energy_l1, kl_divergence, l1, mse};
+use super::losses::{
+    MIN_DETAIL_SIDE, bce_with_logits, cross_entropy, detail_energy_l1, gradient_l1, kl_divergence, l1, mse,
+};
 use super::penalty::{mean_slope, penalty_probes, slope_penalty};
 use crate::data::dataset::Batch;
 use crate::model::encoder_generator::EncoderGenerator;
@@ -49,6 +51,9 @@ pub struct StepLosses {
     /// Detail-energy L1 of the reconstruction plus, on paired steps, of the paired
     /// translation (0 while its weight is 0).
     pub detail: f32,
+    /// Gradient L1 of the reconstruction plus, on paired steps, of the paired translation
+    /// (0 while its weight is 0).
+    pub gradient: f32,
 }
 
 /// The four networks, their optimisers and the step count.
@@ -251,6 +256,8 @@ impl Trainer {
         let w_detail = weights.detail.at(step);
         // Detail-energy terms (reconstruction, then paired translation), summed into one.
         let mut detail = (w_detail != 0.0).then(|| detail_energy_l1(recon.clone(), x.clone()));
+        let w_gradient = weights.gradient.at(step);
+        let mut gradient = (w_gradient != 0.0).then(|| gradient_l1(recon.clone(), x.clone()));
         let rec = self.pixel_loss(recon, x.clone());
         let kl = kl_divergence(mu.clone(), logvar);
         // E is rewarded for a z that D_v assigns to another domain (BCE against 1 − one-hot).
@@ -276,6 +283,7 @@ impl Trainer {
             if w_pair != 0.0 {
                 let truth = same_content_in(x, target.clone(), n);
                 detail = detail.map(|d| d + detail_energy_l1(translated.clone(), truth.clone()));
+                gradient = gradient.map(|g| g + gradient_l1(translated.clone(), truth.clone()));
                 let pair = self.pixel_loss(translated.clone(), truth);
                 losses.paired_translation = value(&pair);
                 total = total + pair.mul_scalar(w_pair);
@@ -292,6 +300,10 @@ impl Trainer {
         if let Some(detail) = detail {
             losses.detail = value(&detail);
             total = total + detail.mul_scalar(w_detail);
+        }
+        if let Some(gradient) = gradient {
+            losses.gradient = value(&gradient);
+            total = total + gradient.mul_scalar(w_gradient);
         }
         let grads = GradientsParams::from_grads(total.backward(), &self.translator);
         self.translator = self.opt_translator.step(lr, self.translator.clone(), grads);
