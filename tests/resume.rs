@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::sync::Mutex;
+
 use burn::tensor::Device;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -18,8 +20,14 @@ use ufdn::train::schedule::LossWeights;
 
 use common::{config, dataset};
 
+/// burn seeds one random generator per device, which tests running at once would share
+/// (their sampling noise interleaved): the tests here that step trainers take turns, so that
+/// a resumed run can be compared with an uninterrupted one exactly.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 #[test]
 fn resume_continues_step_count_schedules_and_optimizer_state() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let data = dataset("resume");
     let mut cfg = config(GroupRates { translator: 1e-3, latent_disc: 1e-3, image_disc: 1e-3 }, LossWeights::OFFICIAL);
     cfg.seed = 11;
@@ -58,6 +66,7 @@ fn resume_continues_step_count_schedules_and_optimizer_state() {
 
 #[test]
 fn fine_tuning_starts_from_the_files_translator_at_step_zero() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let data = dataset("fine_tune");
     let cfg = config(GroupRates { translator: 1e-3, latent_disc: 1e-3, image_disc: 1e-3 }, LossWeights::OFFICIAL);
     let device = Device::flex();
@@ -94,6 +103,20 @@ fn fine_tuning_starts_from_the_files_translator_at_step_zero() {
         let diff = off(to_sketch(tuned.model()));
         assert!(diff <= 1e-6, "{}: {diff}", file.display());
     }
+    // The file's E and G train: three steps translate otherwise than three steps with their
+    // rate at 0, which move only BatchNorm's running statistics (and D_v and D_x).
+    let after_three_steps = |translator: f64| {
+        let lr = GroupRates { translator, ..cfg.lr };
+        let (mut tuned, _) = Trainer::fine_tune(TrainConfig { lr, ..cfg.clone() }, &weights, &device).unwrap();
+        let mut rng = StdRng::seed_from_u64(9);
+        (0..3).for_each(|_| {
+            tuned.step(&data.sample(4, &mut rng));
+        });
+        to_sketch(tuned.model())
+    };
+    let (frozen, trained) = (after_three_steps(0.0), after_three_steps(1e-3));
+    let moved = frozen.iter().zip(&trained).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    assert!(moved > 1e-4, "three fine-tuning steps moved E and G by only {moved}");
     // Untrained weights translate differently: the comparison above can fail.
     let fresh = Trainer::new(cfg.clone(), common::tiny_config(), &device).unwrap();
     let diff = off(to_sketch(fresh.model()));

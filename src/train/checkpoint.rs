@@ -88,6 +88,9 @@ impl Trainer {
     /// ([`ModelConfig::grown_from`]): those start silenced, so step 0 translates as the file
     /// does. Returns the trainer and, for a file of the first layout, its [`unchecked_warning`].
     pub fn fine_tune(config: TrainConfig, init: &Path, device: &Device) -> Result<(Self, Option<&'static str>)> {
+        // On the trainer's autodiff device: a translator read onto the plain one gets no
+        // gradients, and the run would train D_v and D_x alone.
+        let device = &device.clone().autodiff();
         let HeldTranslator { config: model_config, translator: held, warning, .. } = read_translator(init, device)?;
         if !config.domains.is_empty() && config.domains != model_config.domains {
             return Err(UfdnError::Input(format!(
