@@ -175,8 +175,8 @@ fn by_domain(real: &[Vec<RgbImage>]) -> impl Iterator<Item = (&[RgbImage], usize
 }
 
 impl Judge {
-    /// Fits a judge to `real[d]`, the real images of domain `d`, and to their blurred
-    /// copies, from a fixed seed.
+    /// Fits a judge to `real[d]`, the real images of domain `d`, and to their blurred and
+    /// noisy copies, from fixed seeds.
     pub fn fit(real: &[Vec<RgbImage>], device: &Device) -> Self {
         let domains = real.len();
         let mut train = labelled_features(by_domain(real));

@@ -205,7 +205,7 @@ impl EvalReport {
         }
         let _ = writeln!(
             s,
-            "\nBaseline: the input itself as the output. Detail: mean |Laplacian| of the outputs' grey over that of the ground truths (1: as sharp, about 0.5 visibly blurred). Domain accuracy: share of outputs that the judge (texture statistics, fitted on the real train images and blurred copies of them, so blur alone does not change its verdict) assigns to the target domain. Distinctness: mean |y_t − y_u| of two targets' outputs over mean |g_t − g_u| of their ground truths (0: both drawn alike).\n"
+            "\nBaseline: the input itself as the output. Detail: mean |Laplacian| of the outputs' grey over that of the ground truths (1: as sharp, about 0.5 visibly blurred). Domain accuracy: share of outputs that the judge (texture statistics, fitted on the real train images and blurred and noisy copies of them, so neither blur nor invisible noise changes its verdict) assigns to the target domain. Distinctness: mean |y_t − y_u| of two targets' outputs over mean |g_t − g_u| of their ground truths (0: both drawn alike).\n"
         );
         let _ = writeln!(s, "| measure | value |");
         let _ = writeln!(s, "|---|---|");
