@@ -1,9 +1,9 @@
 //! The domain judge of `ufdn eval` on real filtered fixture images: its texture statistics
 //! see the flat strokes of a paint (Kuwahara smoothing leaves a larger share of exactly flat
 //! neighbours than the photo has), and once fitted on half the crops it tells the domains of
-//! the other half, blurred, noisy or neither. (Three fixture photos are too few to learn from them what
-//! a paint of a fourth looks like; `ufdn eval` measures that on the held-out sources of the
-//! real data.)
+//! the other half, blurred, noisy or neither. (Three fixture photos are too few to learn
+//! from them what a paint of a fourth looks like; `ufdn eval` measures that on the held-out
+//! sources of the real data.)
 
 mod common;
 

@@ -9,7 +9,7 @@
 //! own domain. So it judges a domain's look apart from sharpness, which the detail measure
 //! reports, and apart from noise the eye does not see. (Fitted without the noisy copies, it
 //! read real held-out sketches with ±2 levels of noise as paints: their exactly white paper
-//! was what made them sketches.) Fitted on the real data's train crops it assigns 93 % of the
+//! was what made them sketches.) Fitted on the real data's train crops it assigns 92–93 % of the
 //! held-out test crops, and 79 of the 84 held-out 256-px frames, to their domain. Every
 //! feature is a share of pixels, so one fit judges any frame size, in seconds.
 
