@@ -7,7 +7,9 @@
 // - Natively: onnxruntime (Python, CPU EP) against `ufdn bench --weights` on flex, 1 and 2
 //   threads.
 // Prints ms per 256² and 512² frame, the GFLOP/s reached and ufdn's time over the anchor's
-// on the same backend and thread count (below 1: ufdn is faster).
+// on the same backend and thread count (below 1: ufdn is faster). ufdn translates a frame
+// with a mirrored margin around it (`ufdn info` says how wide): onnxruntime is given an
+// input of the same fitted size, so both run the network on as many pixels.
 // Needs the release binary and pkg/ (scripts/build-pkg.sh). Usage: node scripts/bench-anchors.mjs [runs]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,11 @@ const weights = join(root, 'pkg/default.ufdn');
 const onnx = join(dir, 'default.onnx');
 execFileSync(bin, ['export', '--weights', weights, '--onnx', onnx]);
 writeFileSync(join(dir, 'blank.html'), '<!doctype html><title>bench</title>');
+const info = execFileSync(bin, ['info', weights], { encoding: 'utf8' });
+const margin = Number(info.match(/(\d+) px of mirrored margin/)?.[1] ?? 0);
+const stride = Number(info.match(/multiple of (\d+)/)?.[1] ?? 1);
+// The side of the network input that ufdn makes of a side² frame.
+const fitted = Object.fromEntries(sides.map((s) => [s, Math.ceil((s + 2 * margin) / stride) * stride]));
 
 const rows = [];
 const gflop = {};
@@ -43,9 +50,10 @@ for (const threads of [1, 2]) {
     ms[side] = Number(cells[6]);
   }
   rows.push({ where: 'native', runtime: 'ufdn (flex)', backend: 'cpu', threads, ms });
-  const ort = execFileSync('python3', [join(root, 'scripts/bench_ort.py'), onnx, String(threads), String(runs), ...sides.map(String)],
+  const ort = execFileSync('python3', [join(root, 'scripts/bench_ort.py'), onnx, String(threads), String(runs), ...sides.map((s) => String(fitted[s]))],
     { encoding: 'utf8' });
-  const ortMs = Object.fromEntries(ort.trim().split('\n').map((l) => JSON.parse(l)).map(({ side, ms }) => [side, ms]));
+  const ortLines = ort.trim().split('\n').map((l) => JSON.parse(l));
+  const ortMs = Object.fromEntries(sides.map((s) => [s, ortLines.find((l) => l.side === fitted[s]).ms]));
   rows.push({ where: 'native', runtime: 'onnxruntime', backend: 'cpu', threads, ms: ortMs });
 }
 
@@ -67,7 +75,7 @@ for (const config of configs) {
   await page.goto(`${origin}/bench-files/blank.html`);
   // WebGPU on SwiftShader takes seconds per frame: fewer runs there.
   const n = config.backend === 'webgpu' ? Math.min(runs, 2) : runs;
-  const result = await page.evaluate(async ({ config, sides, n }) => {
+  const result = await page.evaluate(async ({ config, sides, n, fitted }) => {
     const pattern = (side, channels, f) => {
       const data = new (channels === 4 ? Uint8ClampedArray : Float32Array)(channels * side * side);
       for (let y = 0; y < side; y++) {
@@ -85,7 +93,8 @@ for (const config of configs) {
       ort.env.wasm.wasmPaths = '/ort/';
       ort.env.wasm.numThreads = config.threads ?? 1;
       const session = await ort.InferenceSession.create('/bench-files/default.onnx', { executionProviders: [config.backend] });
-      run = async (side) => {
+      run = async (frame) => {
+        const side = fitted[frame];
         const image = pattern(side, 3, (d, v, c, i) => { d[c * side * side + i] = v / 127.5 - 1; });
         const feeds = { image: new ort.Tensor('float32', image, [1, 3, side, side]), code: new ort.Tensor('float32', new Float32Array([0, 1, 0]), [1, 3]) };
         return async () => { await session.run(feeds); };
@@ -111,7 +120,7 @@ for (const config of configs) {
       ms[side] = (performance.now() - start) / n;
     }
     return { ms, label, used, isolated: crossOriginIsolated };
-  }, { config, sides, n }).catch((e) => ({ error: e.message.split('\n')[0] }));
+  }, { config, sides, n, fitted }).catch((e) => ({ error: e.message.split('\n')[0] }));
   rows.push({ where: 'browser', ...config, ...result });
   await page.context().close();
 }

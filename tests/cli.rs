@@ -115,9 +115,10 @@ fn build_train_resume_translate_encode_info() {
     let npy = std::fs::read(&z).unwrap();
     assert!(npy.starts_with(b"\x93NUMPY"));
     let header = String::from_utf8_lossy(&npy[10..npy.len().min(128)]).into_owned();
-    // 160x106 pads to 160x108; stride 4 → 40x27; 16 latent channels.
-    assert!(header.contains("'shape': (1, 16, 27, 40)"), "{header}");
-    assert_eq!(npy.len() % 64, (16 * 27 * 40 * 4) % 64);
+    // 160x106 with 2 px of mirrored margin on every side is 164x110, padded to 164x112;
+    // stride 4 → 41x28; 16 latent channels.
+    assert!(header.contains("'shape': (1, 16, 28, 41)"), "{header}");
+    assert_eq!(npy.len() % 64, (16 * 28 * 41 * 4) % 64);
 
     // Evaluation on the held-out split: a row per direction, the probes, a report and a grid.
     let eval_dir = dir.join("eval");
@@ -186,6 +187,7 @@ fn build_train_resume_translate_encode_info() {
         latent_alignment: both,
         detail: both,
         gradient: both,
+        texture: both,
         ..config.loss_weights
     };
     let paired = TrainConfig { loss_weights: weights_paired, ..config.clone() };
@@ -195,7 +197,10 @@ fn build_train_resume_translate_encode_info() {
     ok(&["train", "--data", s(&train_dir), "--out", s(&paired_run), "--steps", "2", "--config", s(&paired_config)]);
     let log = std::fs::read_to_string(paired_run.join("losses.csv")).unwrap();
     let last: Vec<f32> = log.lines().last().unwrap().split(',').map(|v| v.parse().unwrap()).collect();
-    assert!(last[11..=14].iter().all(|&v| v > 0.0), "paired, detail and gradient losses should be logged: {log}");
+    assert!(
+        last[11..=15].iter().all(|&v| v > 0.0),
+        "paired, detail, gradient and texture losses should be logged: {log}"
+    );
     // Fine-tuning the paired run's model: a new run from its weights, counting from step 0.
     let tuned = dir.join("run_tuned");
     let weights_paired_run = paired_run.join("weights.ufdn");
@@ -291,7 +296,7 @@ fn build_train_resume_translate_encode_info() {
 fn bench_and_info_report_the_shipped_models_arithmetic_and_export_needs_one_output() {
     let weights = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/default.ufdn");
     let config = ufdn::ModelConfig::web3(common::domains());
-    let gflop = |side| config.translate_flops(side, side).unwrap() / 1e9;
+    let gflop = |side| ufdn::frame::frame_flops(&config, side, side).unwrap() / 1e9;
     let info = ok(&["info", s(&weights)]);
     assert!(info.contains(&format!("GFLOP per 256x256 translation: {:.2}", gflop(256))), "{info}");
     let table = ok(&["bench", "--weights", s(&weights), "--devices", "flex", "--frames", "32,64", "--runs", "1"]);

@@ -42,7 +42,7 @@ fn check_onnx(weights: &Path, dir: &Path, what: &str) {
     let device = Device::flex();
     let model = Model::from_bytes(&std::fs::read(weights).unwrap(), &device).unwrap();
     let photo = load_rgb(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/chelsea.png")).unwrap();
-    let (photo, _) = fit_frame(&photo, &model.config).unwrap();
+    let (photo, _) = fit_frame(&photo, &model.config, 0).unwrap();
     let mirrored = image::imageops::flip_horizontal(&photo);
     let (photo, mirrored) = (image_tensor(&photo, &device), image_tensor(&mirrored, &device));
     let n = model.domains().len();

@@ -10,7 +10,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use burn::tensor::Device;
 use image::RgbImage;
 use ufdn::data::image_io::decode_rgb;
-use ufdn::frame::{MAX_SIDE, fit_frame, readback, start_decode, translate_frame};
+use ufdn::frame::{EDGE_MARGIN, MAX_SIDE, fit_frame, readback, start_decode, translate_frame, unfit_frame};
 use ufdn::latent::Latent;
 use ufdn::model::config::Preset;
 use ufdn::model::container::Container;
@@ -40,14 +40,16 @@ pub fn weights(data: &[u8]) {
 }
 
 /// Image files as `ufdn translate` and `encode` read them (`decode_rgb` with the frame size
-/// limit, then fitting the frame to the default network): any bytes are refused or decoded,
-/// never a panic, a hang or a huge allocation.
+/// limit, then fitting the frame to the default network with its margin): any bytes are
+/// refused or decoded, never a panic, a hang or a huge allocation, and the fitted frame
+/// crops back to the image.
 pub fn image(data: &[u8]) {
     if let Ok(image) = decode_rgb(data, MAX_SIDE) {
         let config = Preset::Web2.config(vec!["photo".into(), "sketch".into()]);
-        if let Ok((fitted, fit)) = fit_frame(&image, &config) {
+        if let Ok((fitted, fit)) = fit_frame(&image, &config, EDGE_MARGIN) {
             assert_eq!((fit.width, fit.height), image.dimensions());
             assert!(fitted.width() % config.stride() as u32 == 0 && fitted.height() % config.stride() as u32 == 0);
+            assert!(unfit_frame(&fitted, &fit) == image, "the margin is cropped off exactly");
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::data::dataset::Batch;
 use crate::device::DeviceKind;
 use crate::domain::DomainMix;
 use crate::error::{Result, UfdnError};
-use crate::frame::{image_tensor, readback};
+use crate::frame::{frame_flops, translate_frame};
 use crate::model::Model;
 use crate::model::config::Preset;
 use crate::train::{TrainConfig, Trainer};
@@ -60,14 +60,12 @@ fn synthetic_batch(domains: usize, per_domain: usize, size: usize) -> Batch {
     Batch { images, labels, size, paired: false }
 }
 
-/// Milliseconds per translation of a `side`² frame by `model`, after a warm-up.
+/// Milliseconds per translation of a `side`² frame by `model` as `ufdn translate` does it
+/// (mirrored margin, readback and all), after a warm-up.
 fn translate_ms(model: &Model, side: u32, runs: usize) -> Result<f64> {
     let frame = image::RgbImage::from_fn(side, side, |x, y| image::Rgb([x as u8, y as u8, (x ^ y) as u8]));
     let target = DomainMix::one_hot(1, model.domains().len());
-    let seconds = time_per_call(runs, || {
-        let out = model.translate(image_tensor(&frame, model.device()), &target)?;
-        readback(out).map(|_| ())
-    })?;
+    let seconds = time_per_call(runs, || translate_frame(model, &frame, &target).map(|_| ()))?;
     Ok(seconds * 1e3)
 }
 
@@ -118,8 +116,7 @@ fn bench_weights(args: &BenchArgs, path: &PathBuf) -> Result<()> {
             }
         };
         for side in sides(args, &model) {
-            let s = side as usize;
-            let gflop = model.config.translate_flops(s, s).unwrap_or(f64::NAN) / 1e9;
+            let gflop = frame_flops(&model.config, side, side).unwrap_or(f64::NAN) / 1e9;
             let ms = translate_ms(&model, side, args.runs)?;
             println!(
                 "| {} | {kind} | {threads} | {side}x{side} | {gflop:.2} | {ms:.1} | {:.1} |",

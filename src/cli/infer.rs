@@ -8,7 +8,7 @@ use crate::data::image_io::{load_at_most, save_png};
 use crate::device::{DeviceArg, DeviceKind};
 use crate::error::{Result, UfdnError};
 use crate::eval::{EvalOptions, evaluate};
-use crate::frame::{MAX_SIDE, encode_fitted, readback, translate_frame};
+use crate::frame::{EDGE_MARGIN, MAX_SIDE, encode_fitted, frame_flops, readback, translate_frame};
 use crate::model::Model;
 use crate::model::container::unchecked_warning;
 use crate::model::record::Precision;
@@ -134,10 +134,13 @@ pub fn info(args: InfoArgs) -> Result<()> {
     if c.fixed_size() {
         println!("input: resized to {0}x{0}", c.image_size);
     } else {
-        println!("input: any size (padded to a multiple of {})", c.stride());
+        println!(
+            "input: any size ({EDGE_MARGIN} px of mirrored margin on every side, padded to a multiple of {})",
+            c.stride()
+        );
     }
-    let side = if c.fixed_size() { c.image_size } else { 256 };
-    if let Some(flops) = c.translate_flops(side, side) {
+    let side = if c.fixed_size() { c.image_size as u32 } else { 256 };
+    if let Some(flops) = frame_flops(c, side, side) {
         println!("GFLOP per {side}x{side} translation: {:.2}", flops / 1e9);
     }
     Ok(())

@@ -1,8 +1,8 @@
 //! Loss terms of UFDN (Liu et al., NeurIPS 2018, section 3), written with float targets so that
 //! complement labels and mixed codes work alike.
 
-use burn::tensor::Tensor;
 use burn::tensor::activation::{log_softmax, softplus};
+use burn::tensor::{Tensor, TensorData};
 
 /// Cross-entropy of `logits` `[batch, n]` against one-hot `targets` `[batch, n]`, batch mean.
 pub fn cross_entropy(logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
@@ -53,19 +53,75 @@ pub fn detail_energy_l1(a: Tensor<4>, b: Tensor<4>) -> Tensor<1> {
     (detail_energy(a) - detail_energy(b)).abs().mean()
 }
 
-/// |Laplacian| of `x` `[batch, channels, H, W]` averaged over [`DETAIL_BLOCK`]² blocks
-/// (remainder rows and columns dropped).
+/// |Laplacian| of `x` `[batch, channels, H, W]` averaged over [`DETAIL_BLOCK`]² blocks.
 fn detail_energy(x: Tensor<4>) -> Tensor<4> {
-    let lap = laplacian(x).abs();
-    let [batch, channels, h, w] = lap.dims();
-    let (bh, bw) = (h / DETAIL_BLOCK, w / DETAIL_BLOCK);
-    // [batch, channels, bh·4, bw·4] → [batch·channels·bh, 4, bw, 4] → [batch, channels, bh, bw]
-    lap.narrow(2, 0, bh * DETAIL_BLOCK)
-        .narrow(3, 0, bw * DETAIL_BLOCK)
-        .reshape([batch * channels * bh, DETAIL_BLOCK, bw, DETAIL_BLOCK])
+    block_means(laplacian(x).abs(), DETAIL_BLOCK)
+}
+
+/// Means of `x` `[batch, channels, H, W]` over `side`×`side` blocks (remainder rows and
+/// columns dropped): `[batch, channels, H / side, W / side]`.
+fn block_means(x: Tensor<4>, side: usize) -> Tensor<4> {
+    let [batch, channels, h, w] = x.dims();
+    let (bh, bw) = (h / side, w / side);
+    // [batch, channels, bh·side, bw·side] → [batch·channels·bh, side, bw, side] → [batch, channels, bh, bw]
+    x.narrow(2, 0, bh * side)
+        .narrow(3, 0, bw * side)
+        .reshape([batch * channels * bh, side, bw, side])
         .mean_dim(3)
         .mean_dim(1)
         .reshape([batch, channels, bh, bw])
+}
+
+/// Block sides at which [`texture_l1`] reads an image: full resolution, 2×2 and 4×4 means
+/// (a paint's strokes are a few pixels wide).
+const TEXTURE_SCALES: [usize; 3] = [1, 2, 4];
+
+/// Bins of [`texture_l1`]'s histograms, centred on neighbour differences of 2^k − 1 grey
+/// levels (0, 1, 3, 7, … 255): doubling bins from "exactly flat" to "an edge".
+const TEXTURE_BINS: usize = 9;
+
+/// The smallest image side [`texture_l1`] can measure: two blocks of its coarsest scale.
+pub const MIN_TEXTURE_SIDE: usize = 2 * TEXTURE_SCALES[TEXTURE_SCALES.len() - 1];
+
+/// Distance between the texture statistics of `a` and `b`, both `[batch, 3, H, W]` in
+/// [-1, 1]: per image and per scale of [`TEXTURE_SCALES`], the L1 distance between the soft
+/// histograms of the grey plane's |neighbour differences|, averaged over images and scales.
+/// A histogram holds no positions, so the loss asks for the truth's mix of flat areas, grain
+/// and edges wherever the output puts them: flat strokes with crisp borders for a paint,
+/// where pixel and gradient losses, lowest for a smoothed guess, ask for blur.
+pub fn texture_l1(a: Tensor<4>, b: Tensor<4>) -> Tensor<1> {
+    let per_scale = TEXTURE_SCALES.map(|side| {
+        // [batch, bins]
+        let difference = difference_histograms(a.clone(), side) - difference_histograms(b.clone(), side);
+        difference.abs().sum_dim(1).mean()
+    });
+    Tensor::cat(per_scale.to_vec(), 0).mean()
+}
+
+/// Soft histograms `[batch, TEXTURE_BINS]` of the |right and lower neighbour differences| of
+/// the grey plane of `x` `[batch, 3, H, W]` (in [-1, 1]) over `side`×`side` block means. A
+/// difference of d levels sits at u = log2(1 + d) and counts 1 − |u − k| towards each bin k
+/// within 1 of it (so every difference counts 1 in all, and the histogram has gradients).
+fn difference_histograms(x: Tensor<4>, side: usize) -> Tensor<2> {
+    let [batch, _, _, _] = x.dims();
+    // [batch, 1, H, W] in grey levels (0–255 span), then [batch, 1, H / side, W / side]
+    let luma = |c: usize, weight: f64| x.clone().narrow(1, c, 1).mul_scalar(weight * 127.5);
+    let grey = block_means(luma(0, 0.299) + luma(1, 0.587) + luma(2, 0.114), side);
+    let [_, _, h, w] = grey.dims();
+    // [batch, 1, n] with n = h·(w − 1) + (h − 1)·w
+    let across = (grey.clone().narrow(3, 1, w - 1) - grey.clone().narrow(3, 0, w - 1)).reshape([batch, 1, h * (w - 1)]);
+    let down = (grey.clone().narrow(2, 1, h - 1) - grey.narrow(2, 0, h - 1)).reshape([batch, 1, (h - 1) * w]);
+    let position = Tensor::cat(vec![across, down], 2).abs().log1p().div_scalar(std::f64::consts::LN_2);
+    let position = position.clamp(0.0, (TEXTURE_BINS - 1) as f64);
+    let centres: Vec<f32> = (0..TEXTURE_BINS).map(|k| k as f32).collect();
+    // [1, bins, 1]
+    let centres = Tensor::<1>::from_data(TensorData::new(centres, [TEXTURE_BINS]), &position.device()).reshape([
+        1,
+        TEXTURE_BINS,
+        1,
+    ]);
+    // [batch, bins, n] → [batch, bins]
+    (position - centres).abs().neg().add_scalar(1.0).clamp_min(0.0).mean_dim(2).reshape([batch, TEXTURE_BINS])
 }
 
 /// Mean absolute difference of the horizontal and vertical neighbour differences of `a`
@@ -91,7 +147,7 @@ pub fn kl_divergence(mu: Tensor<4>, logvar: Tensor<4>) -> Tensor<1> {
 mod tests {
     use burn::tensor::{Device, Tensor, TensorData};
 
-    use super::{detail_energy_l1, gradient_l1};
+    use super::{detail_energy_l1, gradient_l1, l1, texture_l1};
 
     /// A 10×10 `[1, 1, 10, 10]` image, black but for one white pixel at (`row`, `col`).
     fn dot(row: usize, col: usize) -> Tensor<4> {
@@ -135,5 +191,31 @@ mod tests {
         // A constant offset is flat: the pixel loss, not this one, asks for the level.
         let offset = gradient(flat.clone().add_scalar(0.3), flat);
         assert!(offset.abs() < 1e-6, "{offset}");
+    }
+
+    /// A 16×16 grey `[1, 3, 16, 16]` image: −1 left of column `edge`, +1 from it on, with the
+    /// step spread linearly over `ramp` columns.
+    fn step_edge(edge: usize, ramp: usize) -> Tensor<4> {
+        let row: Vec<f32> =
+            (0..16).map(|x| ((x as f32 - edge as f32 + 0.5) / ramp as f32 + 0.5).clamp(0.0, 1.0) * 2.0 - 1.0).collect();
+        let values: Vec<f32> = std::iter::repeat_n(row, 3 * 16).flatten().collect();
+        Tensor::from_data(TensorData::new(values, [1, 3, 16, 16]), &Device::flex())
+    }
+
+    #[test]
+    fn texture_asks_for_the_truths_edges_not_for_their_place() {
+        let texture = |a: Tensor<4>, b: Tensor<4>| texture_l1(a, b).into_scalar::<f32>();
+        // The same crisp edge 4 columns further on (block-aligned at every scale): the pixels
+        // differ a lot, the texture statistics not at all.
+        let (edge, moved) = (step_edge(4, 1), step_edge(8, 1));
+        assert!(l1(edge.clone(), moved.clone()).into_scalar::<f32>() > 0.4);
+        let shifted = texture(edge.clone(), moved);
+        assert!(shifted.abs() < 1e-6, "{shifted}");
+        // The edge in place but blurred over 4 columns: the statistics differ.
+        let blurred = texture(edge.clone(), step_edge(4, 4));
+        assert!(blurred > 0.1, "{blurred}");
+        // A constant offset has the same differences.
+        let offset = texture(edge.clone().add_scalar(0.2), edge);
+        assert!(offset.abs() < 1e-5, "{offset}");
     }
 }

@@ -79,6 +79,12 @@ pub struct LossWeights {
     /// colour where the truth is flat and edges where it has them. 0 unless given.
     #[serde(default)]
     pub gradient: Ramp,
+    /// Texture: L1 distance between the soft histograms of the grey neighbour differences of
+    /// output and truth at full, 1/2 and 1/4 resolution, for the reconstruction and, on paired
+    /// steps, the paired translation. Asks for the truth's mix of flat areas, grain and edges
+    /// wherever the output puts them. 0 unless given.
+    #[serde(default)]
+    pub texture: Ramp,
 }
 
 impl LossWeights {
@@ -93,6 +99,7 @@ impl LossWeights {
         latent_alignment: Ramp::new(0.0, 0.0, 0),
         detail: Ramp::new(0.0, 0.0, 0),
         gradient: Ramp::new(0.0, 0.0, 0),
+        texture: Ramp::new(0.0, 0.0, 0),
     };
 
     /// Whether any step uses paired images.

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use super::config::{PixelLoss, TrainConfig};
 use super::losses::{
-    MIN_DETAIL_SIDE, bce_with_logits, cross_entropy, detail_energy_l1, gradient_l1, kl_divergence, l1, mse,
+    MIN_DETAIL_SIDE, MIN_TEXTURE_SIDE, bce_with_logits, cross_entropy, detail_energy_l1, gradient_l1, kl_divergence,
+    l1, mse, texture_l1,
 };
 use super::penalty::{mean_slope, penalty_probes, slope_penalty};
 use crate::data::dataset::Batch;
@@ -54,6 +55,9 @@ pub struct StepLosses {
     /// Gradient L1 of the reconstruction plus, on paired steps, of the paired translation
     /// (0 while its weight is 0).
     pub gradient: f32,
+    /// Texture-histogram L1 of the reconstruction plus, on paired steps, of the paired
+    /// translation (0 while its weight is 0).
+    pub texture: f32,
 }
 
 /// The four networks, their optimisers and the step count.
@@ -97,11 +101,17 @@ impl Trainer {
         config.validate()?;
         config.model = Some(model_config.clone());
         model_config.validate()?;
-        if config.loss_weights.detail.is_used() && model_config.image_size < MIN_DETAIL_SIDE {
-            return Err(crate::UfdnError::Input(format!(
-                "the detail loss needs training images of at least {MIN_DETAIL_SIDE} px, not {}: raise image_size or set its weight to 0",
-                model_config.image_size
-            )));
+        let weights = &config.loss_weights;
+        for (name, used, side) in [
+            ("detail", weights.detail.is_used(), MIN_DETAIL_SIDE),
+            ("texture", weights.texture.is_used(), MIN_TEXTURE_SIDE),
+        ] {
+            if used && model_config.image_size < side {
+                return Err(crate::UfdnError::Input(format!(
+                    "the {name} loss needs training images of at least {side} px, not {}: raise image_size or set its weight to 0",
+                    model_config.image_size
+                )));
+            }
         }
         let device = device.clone().autodiff();
         let translator = model_config.init_translator(&device);
@@ -258,6 +268,8 @@ impl Trainer {
         let mut detail = (w_detail != 0.0).then(|| detail_energy_l1(recon.clone(), x.clone()));
         let w_gradient = weights.gradient.at(step);
         let mut gradient = (w_gradient != 0.0).then(|| gradient_l1(recon.clone(), x.clone()));
+        let w_texture = weights.texture.at(step);
+        let mut texture = (w_texture != 0.0).then(|| texture_l1(recon.clone(), x.clone()));
         let rec = self.pixel_loss(recon, x.clone());
         let kl = kl_divergence(mu.clone(), logvar);
         // E is rewarded for a z that D_v assigns to another domain (BCE against 1 − one-hot).
@@ -284,6 +296,7 @@ impl Trainer {
                 let truth = same_content_in(x, target.clone(), n);
                 detail = detail.map(|d| d + detail_energy_l1(translated.clone(), truth.clone()));
                 gradient = gradient.map(|g| g + gradient_l1(translated.clone(), truth.clone()));
+                texture = texture.map(|t| t + texture_l1(translated.clone(), truth.clone()));
                 let pair = self.pixel_loss(translated.clone(), truth);
                 losses.paired_translation = value(&pair);
                 total = total + pair.mul_scalar(w_pair);
@@ -304,6 +317,10 @@ impl Trainer {
         if let Some(gradient) = gradient {
             losses.gradient = value(&gradient);
             total = total + gradient.mul_scalar(w_gradient);
+        }
+        if let Some(texture) = texture {
+            losses.texture = value(&texture);
+            total = total + texture.mul_scalar(w_texture);
         }
         let grads = GradientsParams::from_grads(total.backward(), &self.translator);
         self.translator = self.opt_translator.step(lr, self.translator.clone(), grads);
