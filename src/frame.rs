@@ -20,6 +20,12 @@ pub const MAX_SIDE: u32 = 4096;
 /// falls on the mirrored margin, and the frame's own edge is drawn like its inside.
 pub const EDGE_MARGIN: u32 = 2;
 
+/// The margin that [`start_translate`], [`encode_fitted`] and [`start_decode`] use for
+/// `config`'s model: [`EDGE_MARGIN`], or 0 for fixed-size models (which resize frames).
+pub fn margin_of(config: &ModelConfig) -> u32 {
+    if config.fixed_size() { 0 } else { EDGE_MARGIN }
+}
+
 /// How a frame was fitted to the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fit {
@@ -78,7 +84,7 @@ pub fn fitted_size(config: &ModelConfig, width: u32, height: u32, margin: u32) -
 /// FLOPs of translating a `width`×`height` frame as [`start_translate`] does, its margin and
 /// stride padding included, or None when the frame does not fit the encoder.
 pub fn frame_flops(config: &ModelConfig, width: u32, height: u32) -> Option<f64> {
-    let (w, h) = fitted_size(config, width, height, EDGE_MARGIN);
+    let (w, h) = fitted_size(config, width, height, margin_of(config));
     config.translate_flops(h as usize, w as usize)
 }
 
@@ -138,7 +144,7 @@ impl PendingFrame {
 
 /// Starts translating an RGB frame of any size into `target`; the result has the frame's size.
 pub fn start_translate(model: &Model, frame: &RgbImage, target: &DomainMix) -> Result<PendingFrame> {
-    let (fitted, fit) = fit_frame(frame, &model.config, EDGE_MARGIN)?;
+    let (fitted, fit) = fit_frame(frame, &model.config, margin_of(&model.config))?;
     Ok(PendingFrame::new(model.translate(image_tensor(&fitted, model.device()), target)?, fit))
 }
 
@@ -158,7 +164,7 @@ pub fn start_decode(model: &Model, latent: Latent, target: &DomainMix) -> Result
     }
     let resized = model.config.fixed_size();
     // A frame's latent (from encode) holds its mirrored margin too.
-    let margin = if latent.frame.is_some() && !resized { EDGE_MARGIN } else { 0 };
+    let margin = if latent.frame.is_some() { margin_of(&model.config) } else { 0 };
     let (w, h) = latent.frame.unwrap_or((width as u32, height as u32));
     let fit = Fit { width: w, height: h, resized, margin };
     let inner = |n: usize| n.saturating_sub(2 * margin as usize);
@@ -174,7 +180,7 @@ pub fn start_decode(model: &Model, latent: Latent, target: &DomainMix) -> Result
 /// Encodes an RGB frame of any size: z `[1, latent, h, w]` of the fitted frame, its
 /// mirrored margin included (as [`start_translate`] fits it).
 pub fn encode_fitted(model: &Model, frame: &RgbImage) -> Result<Tensor<4>> {
-    let (fitted, _) = fit_frame(frame, &model.config, EDGE_MARGIN)?;
+    let (fitted, _) = fit_frame(frame, &model.config, margin_of(&model.config))?;
     model.encode(image_tensor(&fitted, model.device()))
 }
 

@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::error::{Result, UfdnError};
-use crate::frame::{encode_fitted, readback_async, start_decode, start_translate};
+use crate::frame::{encode_fitted, margin_of, readback_async, start_decode, start_translate};
 use crate::latent::Latent;
 use crate::model::Model;
 use crate::model::container::unchecked_warning;
@@ -49,12 +49,15 @@ export type ImageLike = ImageData | { data: Uint8ClampedArray | Uint8Array; widt
 /** A domain name, or non-negative weights per domain (normalised to sum to 1). */
 export type Target = string | Record<string, number>;
 /** A latent code as returned by encode(); width/height are the encoded frame's size. */
+/** A latent code: `data` in `shape` [1, channels, h, w] order, and the size of the frame it
+ * was encoded from. encode fits the frame with `info().margin` px of mirrored frame on every
+ * side; decode crops the frame back out from that far in from the top left. */
 export interface Latent { data: Float32Array; shape: number[]; width?: number; height?: number }
 /** Options of Translator.create: which backend to run on (default 'auto') and, through the
  * package's worker on a cross-origin isolated page, how many CPU threads (default: every core). */
 export interface CreateOptions { backend?: 'auto' | 'webgpu' | 'cpu'; threads?: number }
 /** Facts about the loaded model. */
-export interface ModelInfo { preset: string; parameters: number; steps: number; imageSize: number; stride: number; fixedSize: boolean }
+export interface ModelInfo { preset: string; parameters: number; steps: number; imageSize: number; stride: number; fixedSize: boolean; margin: number }
 "#;
 
 fn js_error(error: UfdnError) -> JsValue {
@@ -201,7 +204,8 @@ impl Translator {
         self.inner.model.domains().to_vec()
     }
 
-    /// Model facts: `{preset, parameters, steps, imageSize, stride, fixedSize}`.
+    /// Model facts: `{preset, parameters, steps, imageSize, stride, fixedSize, margin}`
+    /// (margin: pixels of mirrored frame around every side of a translated frame).
     #[wasm_bindgen(unchecked_return_type = "ModelInfo")]
     pub fn info(&self) -> JsValue {
         let model = &self.inner.model;
@@ -215,6 +219,7 @@ impl Translator {
         set("imageSize", (model.config.image_size as f64).into());
         set("stride", (model.config.stride() as f64).into());
         set("fixedSize", model.config.fixed_size().into());
+        set("margin", f64::from(margin_of(&model.config)).into());
         object.into()
     }
 

@@ -125,9 +125,13 @@ test('encode and decode round-trip through the latent', async () => {
     const z = await t.encode(input);
     const decoded = await t.decode(z, t.domains()[0]);
     const direct = await t.translate(input, t.domains()[0]);
-    return { shape: z.shape, len: z.data.length, size: [decoded.width, decoded.height], psnr: window.psnr(decoded, direct) };
+    return { shape: z.shape, len: z.data.length, size: [decoded.width, decoded.height], psnr: window.psnr(decoded, direct), info: t.info() };
   });
   assert.equal(r.shape.length, 4);
+  // The latent covers the frame with its mirrored margin on every side, padded to the stride.
+  const { margin, stride } = r.info;
+  assert.equal(margin, 2);
+  assert.deepEqual(r.shape.slice(2), [133, 200].map((side) => Math.ceil((side + 2 * margin) / stride)));
   assert.equal(r.len, r.shape.reduce((a, b) => a * b, 1));
   assert.deepEqual(r.size, [200, 133]);
   assert.ok(r.psnr >= 40, `decode(encode(x)) vs translate(x): ${r.psnr} dB`);
