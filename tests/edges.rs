@@ -54,7 +54,9 @@ fn the_mirrored_margin_draws_the_frames_edge_like_its_inside() {
             without.push(band_and_inside(&translate_without_margin(&model, &frame, &target), &truth));
         }
     }
-    let mean = |scores: &[(f64, f64)], pick: fn(&(f64, f64)) -> f64| scores.iter().map(pick).sum::<f64>() / 6.0;
+    let mean = |scores: &[(f64, f64)], pick: fn(&(f64, f64)) -> f64| {
+        scores.iter().map(pick).sum::<f64>() / scores.len() as f64
+    };
     let (band_with, band_without) = (mean(&with, |s| s.0), mean(&without, |s| s.0));
     let (inside_with, inside_without) = (mean(&with, |s| s.1), mean(&without, |s| s.1));
     eprintln!(
