@@ -107,11 +107,10 @@ fn difference_histograms(x: Tensor<4>, side: usize) -> Tensor<2> {
     // [batch, 1, H, W] in grey levels (0–255 span), then [batch, 1, H / side, W / side]
     let luma = |c: usize, weight: f64| x.clone().narrow(1, c, 1).mul_scalar(weight * 127.5);
     let grey = block_means(luma(0, 0.299) + luma(1, 0.587) + luma(2, 0.114), side);
-    let [_, _, h, w] = grey.dims();
     // [batch, 1, n] with n = h·(w − 1) + (h − 1)·w
-    let across = (grey.clone().narrow(3, 1, w - 1) - grey.clone().narrow(3, 0, w - 1)).reshape([batch, 1, h * (w - 1)]);
-    let down = (grey.clone().narrow(2, 1, h - 1) - grey.narrow(2, 0, h - 1)).reshape([batch, 1, (h - 1) * w]);
-    let position = Tensor::cat(vec![across, down], 2).abs().log1p().div_scalar(std::f64::consts::LN_2);
+    let (across, down) = neighbour_differences(grey);
+    let flat = |d: Tensor<4>| d.flatten::<3>(2, 3);
+    let position = Tensor::cat(vec![flat(across), flat(down)], 2).abs().log1p().div_scalar(std::f64::consts::LN_2);
     let position = position.clamp(0.0, (TEXTURE_BINS - 1) as f64);
     let centres: Vec<f32> = (0..TEXTURE_BINS).map(|k| k as f32).collect();
     // [1, bins, 1]
@@ -129,12 +128,17 @@ fn difference_histograms(x: Tensor<4>, side: usize) -> Tensor<2> {
 /// strokes) it asks for a flat output, and it puts each edge where the truth has it: a
 /// median-seeking loss on gradients favours piecewise-flat colour over photo grain.
 pub fn gradient_l1(a: Tensor<4>, b: Tensor<4>) -> Tensor<1> {
-    let [_, _, h, w] = a.dims();
-    // [batch, channels, H, W − 1] and [batch, channels, H − 1, W]
-    let across = |x: Tensor<4>| x.clone().narrow(3, 1, w - 1) - x.narrow(3, 0, w - 1);
-    let down = |x: Tensor<4>| x.clone().narrow(2, 1, h - 1) - x.narrow(2, 0, h - 1);
-    let difference = a - b;
-    (across(difference.clone()).abs().mean() + down(difference).abs().mean()).div_scalar(2.0)
+    let (across, down) = neighbour_differences(a - b);
+    (across.abs().mean() + down.abs().mean()).div_scalar(2.0)
+}
+
+/// Right and lower neighbour differences of `x` `[batch, channels, H, W]`:
+/// `[batch, channels, H, W − 1]` and `[batch, channels, H − 1, W]`.
+fn neighbour_differences(x: Tensor<4>) -> (Tensor<4>, Tensor<4>) {
+    let [_, _, h, w] = x.dims();
+    let across = x.clone().narrow(3, 1, w - 1) - x.clone().narrow(3, 0, w - 1);
+    let down = x.clone().narrow(2, 1, h - 1) - x.narrow(2, 0, h - 1);
+    (across, down)
 }
 
 /// KL(q(z|x) ‖ N(0, I)) summed over latent units, mean over the batch.

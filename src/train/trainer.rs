@@ -263,13 +263,10 @@ impl Trainer {
         let Encoding { mu, logvar, z } = encoding;
         let (x, source, target) = (inputs.x.clone(), inputs.source.clone(), inputs.target.clone());
         let recon = self.translator.generator.forward(z.clone(), source.clone());
-        let w_detail = weights.detail.at(step);
-        // Detail-energy terms (reconstruction, then paired translation), summed into one.
-        let mut detail = (w_detail != 0.0).then(|| detail_energy_l1(recon.clone(), x.clone()));
-        let w_gradient = weights.gradient.at(step);
-        let mut gradient = (w_gradient != 0.0).then(|| gradient_l1(recon.clone(), x.clone()));
-        let w_texture = weights.texture.at(step);
-        let mut texture = (w_texture != 0.0).then(|| texture_l1(recon.clone(), x.clone()));
+        let shape_weights = [weights.detail.at(step), weights.gradient.at(step), weights.texture.at(step)];
+        // Per shape loss, its terms (reconstruction, then paired translation) summed into one.
+        let mut shape: [Option<Tensor<1>>; 3] =
+            std::array::from_fn(|i| (shape_weights[i] != 0.0).then(|| SHAPE_LOSSES[i](recon.clone(), x.clone())));
         let rec = self.pixel_loss(recon, x.clone());
         let kl = kl_divergence(mu.clone(), logvar);
         // E is rewarded for a z that D_v assigns to another domain (BCE against 1 − one-hot).
@@ -294,9 +291,9 @@ impl Trainer {
             let translated = self.translator.generator.forward(translation_z, target.clone());
             if w_pair != 0.0 {
                 let truth = same_content_in(x, target.clone(), n);
-                detail = detail.map(|d| d + detail_energy_l1(translated.clone(), truth.clone()));
-                gradient = gradient.map(|g| g + gradient_l1(translated.clone(), truth.clone()));
-                texture = texture.map(|t| t + texture_l1(translated.clone(), truth.clone()));
+                for (term, loss) in shape.iter_mut().zip(SHAPE_LOSSES) {
+                    *term = term.take().map(|t| t + loss(translated.clone(), truth.clone()));
+                }
                 let pair = self.pixel_loss(translated.clone(), truth);
                 losses.paired_translation = value(&pair);
                 total = total + pair.mul_scalar(w_pair);
@@ -310,22 +307,22 @@ impl Trainer {
                 total = total + g_adv.mul_scalar(w_adv) + g_cls.mul_scalar(w_cls);
             }
         }
-        if let Some(detail) = detail {
-            losses.detail = value(&detail);
-            total = total + detail.mul_scalar(w_detail);
-        }
-        if let Some(gradient) = gradient {
-            losses.gradient = value(&gradient);
-            total = total + gradient.mul_scalar(w_gradient);
-        }
-        if let Some(texture) = texture {
-            losses.texture = value(&texture);
-            total = total + texture.mul_scalar(w_texture);
+        let logged = [&mut losses.detail, &mut losses.gradient, &mut losses.texture];
+        for ((term, weight), slot) in shape.into_iter().zip(shape_weights).zip(logged) {
+            if let Some(term) = term {
+                *slot = value(&term);
+                total = total + term.mul_scalar(weight);
+            }
         }
         let grads = GradientsParams::from_grads(total.backward(), &self.translator);
         self.translator = self.opt_translator.step(lr, self.translator.clone(), grads);
     }
 }
+
+/// The losses that compare an output with its truth by shape rather than by pixel, in the
+/// order of their weights (`[loss_weights.detail]`, `gradient`, `texture`) and their
+/// [`StepLosses`] columns.
+const SHAPE_LOSSES: [fn(Tensor<4>, Tensor<4>) -> Tensor<1>; 3] = [detail_energy_l1, gradient_l1, texture_l1];
 
 /// What every update of one step reads: the batch's images `[batch, 3, H, W]`, their
 /// one-hot source domains and random other target domains `[batch, domains]`.
