@@ -140,6 +140,12 @@ impl PendingFrame {
         let image = chw_to_rgb(&values[..3 * height * width], width, height);
         unfit_frame(&image, &self.fit)
     }
+
+    /// Reads the output back synchronously and finishes the frame (native only).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn read(&self) -> Result<RgbImage> {
+        Ok(self.finish(&readback(self.output.clone())?))
+    }
 }
 
 /// Starts translating an RGB frame of any size into `target`; the result has the frame's size.
@@ -188,8 +194,7 @@ pub fn encode_fitted(model: &Model, frame: &RgbImage) -> Result<Tensor<4>> {
 /// (native only: it reads back synchronously).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn translate_frame(model: &Model, frame: &RgbImage, target: &DomainMix) -> Result<RgbImage> {
-    let pending = start_translate(model, frame, target)?;
-    Ok(pending.finish(&readback(pending.output.clone())?))
+    start_translate(model, frame, target)?.read()
 }
 
 #[cfg(test)]

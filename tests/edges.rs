@@ -9,7 +9,7 @@ use image::RgbImage;
 use image::imageops::FilterType;
 use ufdn::data::filters::DomainFilter;
 use ufdn::data::image_io::load_rgb;
-use ufdn::frame::{PendingFrame, fit_frame, image_tensor, readback, translate_frame};
+use ufdn::frame::{PendingFrame, fit_frame, image_tensor, translate_frame};
 use ufdn::{DomainMix, Model};
 
 /// Width of the band along the frame's edge that is scored apart from the inside.
@@ -68,6 +68,6 @@ fn the_mirrored_margin_draws_the_frames_edge_like_its_inside() {
 /// `frame` translated with no margin (only the stride's padding).
 fn translate_without_margin(model: &Model, frame: &RgbImage, target: &DomainMix) -> RgbImage {
     let (fitted, fit) = fit_frame(frame, &model.config, 0).unwrap();
-    let pending = PendingFrame::new(model.translate(image_tensor(&fitted, model.device()), target).unwrap(), fit);
-    pending.finish(&readback(pending.output.clone()).unwrap())
+    let output = model.translate(image_tensor(&fitted, model.device()), target).unwrap();
+    PendingFrame::new(output, fit).read().unwrap()
 }
