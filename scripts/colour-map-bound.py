@@ -14,6 +14,7 @@ What neither map reaches is structure (for paint: the grain inside the strokes) 
 translator must draw rather than recolour. Needs numpy and ffmpeg (scripts/setup.sh installs
 both). Usage: scripts/colour-map-bound.py [DATA] [SOURCE] [TARGET]
 """
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,14 +23,15 @@ import numpy as np
 
 
 def read_rgb(path):
-    """An image as float [pixels, 3] in 0..255, decoded by ffmpeg."""
-    probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                            "stream=width,height", "-of", "csv=p=0", str(path)],
-                           check=True, capture_output=True, text=True).stdout
-    width, height = map(int, probe.strip().split(","))
-    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+    """An image as float [pixels, 3] in 0..255, decoded by ffmpeg into a binary PPM."""
+    ppm = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "image2pipe", "-c:v", "ppm", "-"],
                          check=True, capture_output=True).stdout
-    return np.frombuffer(raw, np.uint8).reshape(width * height, 3).astype(np.float64)
+    # Header: "P6", width, height and the maximum value, each followed by one whitespace byte.
+    header = re.match(rb"P6\s(\d+)\s(\d+)\s255\s", ppm)
+    if header is None:
+        sys.exit(f"{path}: ffmpeg wrote no 8-bit binary PPM")
+    width, height = int(header[1]), int(header[2])
+    return np.frombuffer(ppm, np.uint8, width * height * 3, header.end()).reshape(-1, 3).astype(np.float64)
 
 
 def features(rgb):
@@ -48,8 +50,8 @@ def fit(source, target):
 
 
 def main():
-    data = Path(sys.argv[1] if len(sys.argv) > 1 else "data")
-    source, target = (sys.argv[2:4] + ["paint", "photo"][len(sys.argv[2:4]):])[:2]
+    args = sys.argv[1:] + ["data", "paint", "photo"][len(sys.argv) - 1:]
+    data, source, target = Path(args[0]), args[1], args[2]
     crops = sorted((data / "train" / source).glob("*.png"))[::10]
     if not crops or not (data / "frames").is_dir():
         sys.exit(f"no {source} crops or frames under {data}: build the dataset first "
