@@ -1,6 +1,6 @@
 //! The `ufdn` binary end to end on a tiny model and real image files: build, train with
 //! samples and checkpoints, resume, paired losses, translate, encode, info, bench, export,
-//! and one-line errors.
+//! a photo rendered in every domain, and one-line errors.
 
 mod common;
 
@@ -315,4 +315,34 @@ fn bench_and_info_report_the_shipped_models_arithmetic_and_export_needs_one_outp
     }
     fails(&["export", "--weights", s(&weights)], "--out");
     fails(&["export", "--weights", s(&weights), "--onnx", "x.onnx", "--half"], "--half");
+}
+
+#[test]
+fn data_render_writes_every_domains_filter_of_a_real_photo_and_refuses_bad_input() {
+    let dir = common::temp_dir("render");
+    let photo_path = common::fixture_photos().join("coffee.jpg");
+    let photo = image::open(&photo_path).unwrap().to_rgb8();
+    let out = dir.join("rendered");
+    let printed = ok(&["data", "render", s(&photo_path), "--out", s(&out), "--domains", "photo,sketch,paint,cartoon"]);
+    for filter in ufdn::data::filters::DomainFilter::ALL {
+        let path = out.join(format!("{filter}.png"));
+        assert!(printed.contains(s(&path)), "{printed}");
+        // The file holds exactly what the dataset's filter draws from the photo.
+        assert!(image::open(&path).unwrap().to_rgb8() == filter.apply(&photo), "{filter}");
+    }
+    assert!(image::open(out.join("sketch.png")).unwrap().to_rgb8().pixels().all(|p| p[0] == p[1] && p[1] == p[2]));
+    // Without --domains: photo, sketch and paint, as `ufdn data build` renders.
+    let defaults = dir.join("default");
+    ok(&["data", "render", s(&photo_path), "--out", s(&defaults)]);
+    let mut written: Vec<String> =
+        std::fs::read_dir(&defaults).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    written.sort();
+    assert_eq!(written, ["paint.png", "photo.png", "sketch.png"]);
+
+    let not_image = dir.join("notes.png");
+    std::fs::write(&not_image, "not a picture").unwrap();
+    fails(&["data", "render", s(&not_image), "--out", s(&dir.join("x"))], "not a readable PNG or JPEG image");
+    let bomb = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/claims-106-megapixels.jpg");
+    fails(&["data", "render", s(&bomb), "--out", s(&dir.join("x"))], "too large");
+    fails(&["data", "render", s(&photo_path), "--out", s(&dir.join("x")), "--domains", "oil"], "oil");
 }

@@ -1,4 +1,4 @@
-//! `ufdn data build`.
+//! `ufdn data build` and `ufdn data render`.
 
 use std::path::PathBuf;
 
@@ -6,14 +6,31 @@ use clap::{Args, Subcommand};
 
 use crate::data::build::{BuildOptions, build_dataset};
 use crate::data::filters::DomainFilter;
+use crate::data::image_io::{load_at_most, save_png};
 use crate::data::sources::{DEFAULT_SOURCES, folder_photos};
 use crate::error::Result;
+use crate::frame::MAX_SIDE;
 
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
     /// Cut seeded multi-scale crops and render them in every domain, split by source photo;
     /// the held-out sources also give full 256-px frames (frames/people, frames/scenes).
     Build(BuildArgs),
+    /// Render one image in every domain with the dataset's filters: the ground truth a model
+    /// is trained to draw from it (OUT/<domain>.png).
+    Render(RenderArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Image to render (PNG or JPEG, sides up to 4096 pixels).
+    input: PathBuf,
+    /// Output folder (gets <domain>.png for every domain).
+    #[arg(long)]
+    out: PathBuf,
+    /// Domains to render (photo, sketch, paint, cartoon).
+    #[arg(long, value_delimiter = ',', default_value = "photo,sketch,paint")]
+    domains: Vec<DomainFilter>,
 }
 
 #[derive(Debug, Args)]
@@ -47,9 +64,27 @@ pub struct BuildArgs {
     cache: Option<PathBuf>,
 }
 
-/// Runs `ufdn data build`: gathers the source photos, renders every domain and writes the split.
+/// Runs `ufdn data build` or `ufdn data render`.
 pub fn run(command: DataCommand) -> Result<()> {
-    let DataCommand::Build(args) = command;
+    match command {
+        DataCommand::Build(args) => build(args),
+        DataCommand::Render(args) => render(args),
+    }
+}
+
+/// `ufdn data render`: writes the input rendered by every domain's filter.
+fn render(args: RenderArgs) -> Result<()> {
+    let photo = load_at_most(&args.input, MAX_SIDE)?;
+    for filter in args.domains {
+        let path = args.out.join(format!("{filter}.png"));
+        save_png(&filter.apply(&photo), &path)?;
+        println!("{filter}: {}", path.display());
+    }
+    Ok(())
+}
+
+/// `ufdn data build`: gathers the source photos, renders every domain and writes the split.
+fn build(args: BuildArgs) -> Result<()> {
     let photos = match &args.photos {
         Some(dir) => folder_photos(dir)?,
         None => {

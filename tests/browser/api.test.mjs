@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { root, fixture, tmp, serve, launch, openPage, foreignRequests } from './harness.mjs';
+import { root, fixture, tmp, ufdnBin, serve, launch, openPage, foreignRequests } from './harness.mjs';
 
 let server, origin, browser, page, requests;
 
@@ -63,10 +63,9 @@ test('WebGPU is used when asked for and the model describes itself', async () =>
 
 test('a real PNG translated in the browser matches native `ufdn translate` (PSNR >= 40 dB)', async () => {
   const domains = await page.evaluate(() => window.api.translator.domains());
-  const bin = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'release/ufdn');
   for (const target of [domains[1], `${domains[1]}=0.3,${domains[2] ?? domains[0]}=0.7`]) {
     const name = `native_${target.replace(/[^a-z0-9]/gi, '_')}.png`;
-    execFileSync(bin, ['translate', '--weights', join(root, 'pkg/default.ufdn'), '--to', target, fixture, join(tmp, name)]);
+    execFileSync(ufdnBin, ['translate', '--weights', join(root, 'pkg/default.ufdn'), '--to', target, fixture, join(tmp, name)]);
     for (const runtime of ['translator', 'cpu', 'cpu1']) {
       const result = await page.evaluate(async ({ target, name, runtime }) => {
         const input = await window.loadPixels('/test-files/chelsea.png');

@@ -9,6 +9,10 @@ import { startServer } from '../../scripts/serve.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixture = join(root, 'tests/fixtures/chelsea.png');
+/** A person on a plain background, the fake webcam's picture (tests/fixtures/README.md). */
+export const personFixture = join(root, 'tests/fixtures/person.png');
+/** The native CLI, as `cargo build --release` leaves it. */
+export const ufdnBin = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'release/ufdn');
 /** Scratch folder, served at /test-files/ (the fixture is copied there). */
 export const tmp = join(root, 'target/browser-tests');
 mkdirSync(tmp, { recursive: true });
@@ -26,11 +30,11 @@ export async function serve({ isolated = true } = {}) {
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
 }
 
-/** A .y4m video of the fixture photo for Chromium's fake camera. */
+/** A .y4m video of the person photo, every frame alike, for Chromium's fake camera. */
 export function fakeCameraVideo() {
-  const out = join(tmp, 'camera.y4m');
+  const out = join(tmp, 'person.y4m');
   if (!existsSync(out)) {
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-loop', '1', '-i', fixture, '-t', '3', '-r', '10',
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-loop', '1', '-i', personFixture, '-t', '3', '-r', '10',
       '-vf', 'scale=320:240', '-pix_fmt', 'yuv420p', out]);
   }
   return out;

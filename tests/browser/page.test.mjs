@@ -1,8 +1,12 @@
 // The page in Chromium: a photo through the file picker, the (fake) webcam for 30+ frames,
-// the CPU fallback without WebGPU, and no request outside the page's origin.
+// every domain of the person on the webcam against the filters' ground truth, the CPU
+// fallback without WebGPU, and no request outside the page's origin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, serve, launch, openPage, waitReady, foreignRequests } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixture, tmp, ufdnBin, serve, launch, openPage, waitReady, foreignRequests } from './harness.mjs';
 
 /** Runs `body(page)` on a fresh page (URL query `query`) in a browser launched with `options`. */
 async function withPage(options, body, query = '') {
@@ -100,6 +104,82 @@ test('the fake webcam is translated in a worker at 10 frames/s or more without s
     assert.ok(shown.startsWith(`${w}×${h} px`), shown);
     if (w < 256) assert.match(shown, /lowered on the CPU to hold 10 fps/);
   });
+});
+
+/** Waits until the page has finished a frame begun after this call (one in flight may
+ * still have the old target or input). */
+async function waitFreshFrame(page) {
+  const before = await page.evaluate(() => window.ufdn.frames);
+  await page.waitForFunction((n) => window.ufdn.frames >= n + 2, before, { timeout: 120_000 });
+}
+
+/** In the page: `outputs` (domain → RGBA pixels) measured against the ground truth PNGs
+ * under `truthUrl`: detail per domain (mean |Laplacian| of the grey output over the ground
+ * truth's) and distinctness per pair (mean |y_t − y_u| over mean |g_t − g_u|), the
+ * measures of `ufdn eval`. */
+async function measureAgainstTruth(page, outputs, truthUrl) {
+  return page.evaluate(async ({ outputs, truthUrl }) => {
+    const grey = (d) => Float32Array.from({ length: d.length / 4 }, (_, i) => 0.299 * d[4 * i] + 0.587 * d[4 * i + 1] + 0.114 * d[4 * i + 2]);
+    const out = document.getElementById('output');
+    const [w, h] = [out.width, out.height];
+    const laplacian = (d) => {
+      const g = grey(d);
+      let sum = 0;
+      for (let y = 1; y < h - 1; y++) {
+        for (let x = 1; x < w - 1; x++) {
+          const i = y * w + x;
+          sum += Math.abs(g[i - 1] + g[i + 1] + g[i - w] + g[i + w] - 4 * g[i]);
+        }
+      }
+      return sum / ((w - 2) * (h - 2));
+    };
+    const meanDiff = (a, b) => a.reduce((s, v, i) => (i % 4 === 3 ? s : s + Math.abs(v - b[i])), 0) / (a.length * 0.75);
+    const truth = {};
+    for (const domain of Object.keys(outputs)) {
+      const bitmap = await createImageBitmap(await (await fetch(`${truthUrl}/${domain}.png`)).blob());
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      canvas.getContext('2d').drawImage(bitmap, 0, 0);
+      truth[domain] = canvas.getContext('2d').getImageData(0, 0, w, h).data;
+    }
+    const domains = Object.keys(outputs);
+    const detail = Object.fromEntries(domains.map((d) => [d, laplacian(outputs[d]) / laplacian(truth[d])]));
+    const distinctness = {};
+    domains.forEach((t, i) => domains.slice(i + 1).forEach((u) => {
+      distinctness[`${t}/${u}`] = meanDiff(outputs[t], outputs[u]) / meanDiff(truth[t], truth[u]);
+    }));
+    return { detail, distinctness };
+  }, { outputs, truthUrl });
+}
+
+test('every domain button draws the person on the fake webcam distinct and sharp (WebGPU asked for, 256 px)', { timeout: 300_000 }, async () => {
+  await withPage({ webgpu: true, camera: true }, async (page) => {
+    assert.equal((await waitReady(page)).backend, 'webgpu');
+    await page.click('#camera');
+    await page.waitForFunction(() => window.ufdn.camera && window.ufdn.frames >= 1, null, { timeout: 120_000 });
+    const domains = await page.$$eval('#domains button', (bs) => bs.map((b) => b.dataset.domain));
+    const outputs = {};
+    for (const domain of domains) {
+      await page.click(`#domains button[data-domain="${domain}"]`);
+      await waitFreshFrame(page);
+      outputs[domain] = await page.evaluate(() => {
+        const out = document.getElementById('output');
+        return Array.from(out.getContext('2d').getImageData(0, 0, out.width, out.height).data);
+      });
+    }
+    // The webcam's frames are all alike, so the input canvas now holds what every output
+    // was translated from; the filters render its ground truth natively.
+    const input = await page.evaluate(() => document.getElementById('input').toDataURL('image/png'));
+    assert.deepEqual(await page.evaluate(() => window.ufdn.side), [256, 192]);
+    await page.click('#camera');
+    writeFileSync(join(tmp, 'webcam-input.png'), Buffer.from(input.split(',')[1], 'base64'));
+    execFileSync(ufdnBin, ['data', 'render', join(tmp, 'webcam-input.png'), '--out', join(tmp, 'webcam-truth'), '--domains', domains.join(',')]);
+    const { detail, distinctness } = await measureAgainstTruth(page, outputs, '/test-files/webcam-truth');
+    console.log(`person on the webcam: detail ${JSON.stringify(detail)}, distinctness ${JSON.stringify(distinctness)}`);
+    // Issue 18's targets: sharp (detail >= 0.75) and apart (distinctness >= 0.6).
+    for (const [domain, value] of Object.entries(detail)) assert.ok(value >= 0.75, `${domain}: detail ${value.toFixed(3)}`);
+    for (const [pair, value] of Object.entries(distinctness)) assert.ok(value >= 0.6, `${pair}: distinctness ${value.toFixed(3)}`);
+    assert.deepEqual(await page.evaluate(() => window.ufdn.errors), []);
+  }, '?backend=webgpu');
 });
 
 test('without WebGPU the page falls back to the CPU, says so, and still translates', { timeout: 300_000 }, async () => {
