@@ -113,15 +113,13 @@ async function waitFreshFrame(page) {
   await page.waitForFunction((n) => window.ufdn.frames >= n + 2, before, { timeout: 120_000 });
 }
 
-/** In the page: `outputs` (domain → RGBA pixels) measured against the ground truth PNGs
- * under `truthUrl`: detail per domain (mean |Laplacian| of the grey output over the ground
- * truth's) and distinctness per pair (mean |y_t − y_u| over mean |g_t − g_u|), the
- * measures of `ufdn eval`. */
-async function measureAgainstTruth(page, outputs, truthUrl) {
-  return page.evaluate(async ({ outputs, truthUrl }) => {
+/** In the page: `outputs` (domain → RGBA pixels, `w`×`h`) measured against the ground
+ * truth PNGs under `truthUrl`: detail per domain (mean |Laplacian| of the grey output over
+ * the ground truth's) and distinctness per pair (mean |y_t − y_u| over mean |g_t − g_u|),
+ * the measures of `ufdn eval`. */
+async function measureAgainstTruth(page, outputs, [w, h], truthUrl) {
+  return page.evaluate(async ({ outputs, w, h, truthUrl }) => {
     const grey = (d) => Float32Array.from({ length: d.length / 4 }, (_, i) => 0.299 * d[4 * i] + 0.587 * d[4 * i + 1] + 0.114 * d[4 * i + 2]);
-    const out = document.getElementById('output');
-    const [w, h] = [out.width, out.height];
     const laplacian = (d) => {
       const g = grey(d);
       let sum = 0;
@@ -137,6 +135,7 @@ async function measureAgainstTruth(page, outputs, truthUrl) {
     const truth = {};
     for (const domain of Object.keys(outputs)) {
       const bitmap = await createImageBitmap(await (await fetch(`${truthUrl}/${domain}.png`)).blob());
+      if (bitmap.width !== w || bitmap.height !== h) throw new Error(`${domain} truth is ${bitmap.width}x${bitmap.height}`);
       const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
       canvas.getContext('2d').drawImage(bitmap, 0, 0);
       truth[domain] = canvas.getContext('2d').getImageData(0, 0, w, h).data;
@@ -148,7 +147,7 @@ async function measureAgainstTruth(page, outputs, truthUrl) {
       distinctness[`${t}/${u}`] = meanDiff(outputs[t], outputs[u]) / meanDiff(truth[t], truth[u]);
     }));
     return { detail, distinctness };
-  }, { outputs, truthUrl });
+  }, { outputs, w, h, truthUrl });
 }
 
 test('every domain button draws the person on the fake webcam distinct and sharp (WebGPU asked for, 256 px)', { timeout: 300_000 }, async () => {
@@ -161,10 +160,12 @@ test('every domain button draws the person on the fake webcam distinct and sharp
     for (const domain of domains) {
       await page.click(`#domains button[data-domain="${domain}"]`);
       await waitFreshFrame(page);
-      outputs[domain] = await page.evaluate(() => {
+      const { size, pixels } = await page.evaluate(() => {
         const out = document.getElementById('output');
-        return Array.from(out.getContext('2d').getImageData(0, 0, out.width, out.height).data);
+        return { size: [out.width, out.height], pixels: Array.from(out.getContext('2d').getImageData(0, 0, out.width, out.height).data) };
       });
+      assert.deepEqual(size, [256, 192], `${domain}: output size`);
+      outputs[domain] = pixels;
     }
     // The webcam's frames are all alike, so the input canvas now holds what every output
     // was translated from; the filters render its ground truth natively.
@@ -173,7 +174,7 @@ test('every domain button draws the person on the fake webcam distinct and sharp
     await page.click('#camera');
     writeFileSync(join(tmp, 'webcam-input.png'), Buffer.from(input.split(',')[1], 'base64'));
     execFileSync(ufdnBin, ['data', 'render', join(tmp, 'webcam-input.png'), '--out', join(tmp, 'webcam-truth'), '--domains', domains.join(',')]);
-    const { detail, distinctness } = await measureAgainstTruth(page, outputs, '/test-files/webcam-truth');
+    const { detail, distinctness } = await measureAgainstTruth(page, outputs, [256, 192], '/test-files/webcam-truth');
     console.log(`person on the webcam: detail ${JSON.stringify(detail)}, distinctness ${JSON.stringify(distinctness)}`);
     // Issue 18's targets: sharp (detail >= 0.75) and apart (distinctness >= 0.6).
     for (const [domain, value] of Object.entries(detail)) assert.ok(value >= 0.75, `${domain}: detail ${value.toFixed(3)}`);
