@@ -113,12 +113,13 @@ async function waitFreshFrame(page) {
   await page.waitForFunction((n) => window.ufdn.frames >= n + 2, before, { timeout: 120_000 });
 }
 
-/** In the page: `outputs` (domain → RGBA pixels, `w`×`h`) measured against the ground
- * truth PNGs under `truthUrl`: detail per domain (mean |Laplacian| of the grey output over
- * the ground truth's) and distinctness per pair (mean |y_t − y_u| over mean |g_t − g_u|),
- * the measures of `ufdn eval`. */
-async function measureAgainstTruth(page, outputs, [w, h], truthUrl) {
-  return page.evaluate(async ({ outputs, w, h, truthUrl }) => {
+/** In the page: the outputs kept in `window.kept` (domain → RGBA pixels, `w`×`h`) measured
+ * against the ground truth PNGs under `truthUrl`: detail per domain (mean |Laplacian| of the
+ * grey output over the ground truth's) and distinctness per pair (mean |y_t − y_u| over
+ * mean |g_t − g_u|), the measures of `ufdn eval`. */
+async function measureAgainstTruth(page, [w, h], truthUrl) {
+  return page.evaluate(async ({ w, h, truthUrl }) => {
+    const outputs = window.kept;
     const grey = (d) => Float32Array.from({ length: d.length / 4 }, (_, i) => 0.299 * d[4 * i] + 0.587 * d[4 * i + 1] + 0.114 * d[4 * i + 2]);
     const laplacian = (d) => {
       const g = grey(d);
@@ -147,7 +148,7 @@ async function measureAgainstTruth(page, outputs, [w, h], truthUrl) {
       distinctness[`${t}/${u}`] = meanDiff(outputs[t], outputs[u]) / meanDiff(truth[t], truth[u]);
     }));
     return { detail, distinctness };
-  }, { outputs, w, h, truthUrl });
+  }, { w, h, truthUrl });
 }
 
 test('every domain button draws the person on the fake webcam distinct and sharp (WebGPU asked for, 256 px)', { timeout: 300_000 }, async () => {
@@ -156,16 +157,16 @@ test('every domain button draws the person on the fake webcam distinct and sharp
     await page.click('#camera');
     await page.waitForFunction(() => window.ufdn.camera && window.ufdn.frames >= 1, null, { timeout: 120_000 });
     const domains = await page.$$eval('#domains button', (bs) => bs.map((b) => b.dataset.domain));
-    const outputs = {};
     for (const domain of domains) {
       await page.click(`#domains button[data-domain="${domain}"]`);
       await waitFreshFrame(page);
-      const { size, pixels } = await page.evaluate(() => {
+      // The output's pixels stay in the page, where they are measured.
+      const size = await page.evaluate((domain) => {
         const out = document.getElementById('output');
-        return { size: [out.width, out.height], pixels: Array.from(out.getContext('2d').getImageData(0, 0, out.width, out.height).data) };
-      });
+        window.kept = { ...window.kept, [domain]: out.getContext('2d').getImageData(0, 0, out.width, out.height).data };
+        return [out.width, out.height];
+      }, domain);
       assert.deepEqual(size, [256, 192], `${domain}: output size`);
-      outputs[domain] = pixels;
     }
     // The webcam's frames are all alike, so the input canvas now holds what every output
     // was translated from; the filters render its ground truth natively.
@@ -174,7 +175,7 @@ test('every domain button draws the person on the fake webcam distinct and sharp
     await page.click('#camera');
     writeFileSync(join(tmp, 'webcam-input.png'), Buffer.from(input.split(',')[1], 'base64'));
     execFileSync(ufdnBin, ['data', 'render', join(tmp, 'webcam-input.png'), '--out', join(tmp, 'webcam-truth'), '--domains', domains.join(',')]);
-    const { detail, distinctness } = await measureAgainstTruth(page, outputs, [256, 192], '/test-files/webcam-truth');
+    const { detail, distinctness } = await measureAgainstTruth(page, [256, 192], '/test-files/webcam-truth');
     console.log(`person on the webcam: detail ${JSON.stringify(detail)}, distinctness ${JSON.stringify(distinctness)}`);
     // Issue 18's targets: sharp (detail >= 0.75) and apart (distinctness >= 0.6).
     for (const [domain, value] of Object.entries(detail)) assert.ok(value >= 0.75, `${domain}: detail ${value.toFixed(3)}`);
